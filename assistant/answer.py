@@ -1,0 +1,200 @@
+"""The extractive composer: pick the sentences of the top chunks that answer the question, quote
+them exactly, number the sources, and abstain when the corpus does not support an answer.
+
+Every `[n]` in an answer points at `sources[n-1]`, whose `quote` is a substring of its chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.retrieval import LexicalIndex, Retrieval
+from assistant.store import IndexReader, SentenceRow
+from assistant.tokens import STOPWORDS, fold, tokenize
+from assistant.types import Answer, Hit, Source
+
+CITATION_RE = re.compile(r"\[(\d+)\]")
+LIST_START_RE = re.compile(r"^(•|[a-h]\))\s")
+CANDIDATE_CHUNKS = 4
+LEXICAL_WEIGHT = 0.12
+STYLES = ("kort", "uitgebreid")
+MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
+SECOND_SOURCE_MARGIN = 0.025
+MAX_LIST_ITEMS = 8
+
+ENGLISH_MARKERS = frozenset("the what which who how why when where is are does do of and to in for".split())
+DUTCH_MARKERS = frozenset("de het een wat welke wie hoe waarom wanneer is zijn van en in voor op bij".split())
+
+
+def is_english(question: str) -> bool:
+    words = re.findall(r"[a-z']+", fold(question))
+    english = sum(w in ENGLISH_MARKERS for w in words)
+    dutch = sum(w in DUTCH_MARKERS for w in words)
+    return english > dutch
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    row: SentenceRow
+    hit: Hit
+    rank: int  # rank of its chunk in the fused list
+    score: float
+
+    @property
+    def is_list_item(self) -> bool:
+        return bool(LIST_START_RE.match(self.row.text))
+
+
+def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalIndex) -> float:
+    """The idf-weighted share of the question's words that occur in `sentence`; a prefix of five
+    letters counts as a match, which covers Dutch inflection and compounds ("verdeelsleutel")."""
+    words = set(tokenize(sentence))
+    total = covered = 0.0
+    for token in dict.fromkeys(query_tokens):
+        weight = lexical.idf(token)
+        total += weight
+        if token in words or (len(token) >= 5 and any(w.startswith(token[:5]) for w in words)):
+            covered += weight
+    return covered / total if total else 0.0
+
+
+def score_sentences(retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex,
+                    candidates: int = CANDIDATE_CHUNKS) -> list[ScoredSentence]:
+    hits = [h for h in retrieval.hits if h.chunk.kind != "footnote"][:candidates]
+    rank_of = {h.chunk.id: i for i, h in enumerate(hits)}
+    hit_of = {h.chunk.id: h for h in hits}
+    rows = reader.sentence_vectors(list(hit_of))
+    if not rows:
+        return []
+    query = np.asarray(retrieval.query_vector, dtype=np.float32)
+    similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ query
+    scored = []
+    for (row, _), similarity in zip(rows, similarities, strict=True):
+        rank = rank_of[row.chunk_id]
+        coverage = lexical_coverage(row.text, retrieval.query_tokens, lexical)
+        # The chunk's fused rank breaks near-ties in favour of the better-ranked passage.
+        score = float(similarity) + LEXICAL_WEIGHT * coverage - 0.01 * rank
+        scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _expand(best: ScoredSentence, siblings: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Grow a chosen sentence into the passage a reader needs: the list it introduces (ends with
+    ':'), or the whole list it belongs to."""
+    ordered = sorted(siblings, key=lambda s: s.row.start)
+    index = next(i for i, s in enumerate(ordered) if s.row.start == best.row.start)
+    chosen = [best]
+    if best.row.text.rstrip().endswith(":"):
+        for sentence in ordered[index + 1 :]:
+            if not sentence.is_list_item or len(chosen) > MAX_LIST_ITEMS:
+                break
+            chosen.append(sentence)
+    elif best.is_list_item:
+        lo = index
+        while lo > 0 and ordered[lo - 1].is_list_item:
+            lo -= 1
+        if lo > 0 and ordered[lo - 1].row.text.rstrip().endswith(":"):
+            lo -= 1  # include the line that introduces the list
+        hi = index
+        while hi + 1 < len(ordered) and ordered[hi + 1].is_list_item:
+            hi += 1
+        chosen = ordered[lo : hi + 1][: MAX_LIST_ITEMS + 1]
+    return sorted(chosen, key=lambda s: s.row.start)
+
+
+def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, str, float]]:
+    """(hit, exact quote, score) per source, best first."""
+    if not scored:
+        return []
+    best_score = scored[0].score
+    by_chunk: dict[str, list[ScoredSentence]] = {}
+    for sentence in scored:
+        by_chunk.setdefault(sentence.row.chunk_id, []).append(sentence)
+    quotes: list[tuple[Hit, str, float]] = []
+    for sentence in scored:
+        if len(quotes) >= MAX_SOURCES.get(style, 3):
+            break
+        if any(q[0].chunk.id == sentence.row.chunk_id for q in quotes):
+            continue
+        if quotes and sentence.score < best_score - SECOND_SOURCE_MARGIN:
+            break
+        chosen = _expand(sentence, by_chunk[sentence.row.chunk_id])
+        text = sentence.hit.chunk.text
+        quotes.append((sentence.hit, text[chosen[0].row.start : chosen[-1].row.end], sentence.score))
+    return quotes
+
+
+def format_quote(quote: str, n: int) -> str:
+    lines = [line.strip() for line in quote.split("\n") if line.strip()]
+    if len(lines) == 1:
+        return f"{lines[0]} [{n}]"
+    return "\n".join(lines) + f" [{n}]"
+
+
+def compose(question: str, query: str, scored: list[ScoredSentence], style: str) -> tuple[str, list[Source]]:
+    quotes = select_quotes(scored, style)
+    sources = [Source(n, hit.chunk, quote, score) for n, (hit, quote, score) in enumerate(quotes, start=1)]
+    parts = []
+    if is_english(question):
+        parts.append("The handbook (in Dutch) says:")
+    for source in sources:
+        parts.append(format_quote(source.quote, source.n))
+    return "\n\n".join(parts), sources
+
+
+def abstain_text(question: str, nearest: list[str]) -> str:
+    lines = (
+        ["The handbook and the case documents do not cover this question."]
+        if is_english(question)
+        else ["De handreiking en de praktijkvoorbeelden gaan niet over deze vraag."]
+    )
+    if nearest:
+        lines.append("Het dichtst in de buurt komen deze secties:" if not is_english(question)
+                     else "The nearest sections are:")
+        lines.extend(f"- {label}" for label in nearest)
+    return "\n".join(lines)
+
+
+def nearest_sections(hits: list[Hit], limit: int = 3) -> list[str]:
+    return list(dict.fromkeys(h.chunk.section_label for h in hits))[:limit]
+
+
+def citations_valid(answer: str, sources: list[Source]) -> bool:
+    """Every [n] in the answer refers to a source, and every quote lies in its chunk."""
+    numbers = [int(n) for n in CITATION_RE.findall(answer)]
+    return all(1 <= n <= len(sources) for n in numbers) and all(
+        s.quote and s.quote in s.chunk.text for s in sources
+    )
+
+
+def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
+    """Content words of the question that occur nowhere in the corpus, not even as a prefix:
+    a question about "paspoort" or "OZB" is about something the corpus does not contain."""
+    vocabulary = lexical.document_frequency
+    out = []
+    for token in dict.fromkeys(query_tokens):
+        if token in STOPWORDS or token.isdigit() or len(token) < 3 or token in vocabulary:
+            continue
+        if len(token) >= 6 and any(word.startswith(token[:6]) for word in vocabulary):
+            continue
+        out.append(token)
+    return out
+
+
+def make_answer(question: str, query: str, answered: bool, text: str, sources: list[Source],
+                nearest: list[str], notices: list[str], timings: dict[str, float]) -> Answer:
+    return Answer(
+        question=question,
+        answer=text,
+        answered=answered,
+        mode="extractive",
+        sources=tuple(sources),
+        nearest=tuple(nearest),
+        notices=tuple(notices),
+        timings_ms=timings,
+        query=query,
+    )

@@ -1,0 +1,219 @@
+"""`assistant ingest | ask | eval | bench | toc | sources | calibrate`.
+
+Errors a user can cause end as one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+
+
+def _scope(args: argparse.Namespace) -> Any:
+    from assistant.retrieval import Scope
+
+    only = {"handreiking": "handbook", "handbook": "handbook", "cases": "case", "case": "case",
+            "praktijk": "case", "law": "law", "wet": "law"}.get(args.only or "", args.only)
+    scope = Scope(letter=args.letter, phase=args.phase, doc_type=only)
+    return None if scope.is_empty else scope
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from assistant.ingest import build_index
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar = bars.get(label)
+        if bar is None:
+            bar = bars[label] = tqdm(total=total, desc=f"embedding {label}", unit="tekst", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    report = build_index(settings, progress=progress, force=args.force)
+    for bar in bars.values():
+        bar.close()
+    for item in report.skipped:
+        print(f"skipped: {item['reason']}", file=sys.stderr)
+    if report.unchanged:
+        print(f"Index up to date ({report.chunks} chunks, {settings.index_dir}).")
+    else:
+        print(
+            f"Indexed {report.chunks} chunks from {len(report.manifest.documents) if report.manifest else 0} "
+            f"documents in {report.seconds:.1f} s: {report.embedded} embedded, {report.reused} reused "
+            f"-> {settings.index_dir}"
+        )
+    return 0
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.answer)
+    for notice in answer.notices:
+        print(f"\n({notice})")
+    if answer.sources:
+        print("\nBronnen:")
+        for source in answer.sources:
+            chunk = source.chunk
+            phase = f", fase {chunk.phase}" if chunk.phase else ""
+            page = f", p. {chunk.page}" if chunk.page else ""
+            print(f"[{source.n}] {chunk.title} — {chunk.section_label}{phase}{page}")
+            print(f"    “{source.quote}”")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.chat import ChatSession
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(settings)
+    scope = _scope(args)
+    if args.question == "-":
+        return _ask_stream(assistant, scope, args)
+    if args.question is None:
+        raise AssistantError("Geef een vraag mee: assistant ask \"vraag\" (of - voor stdin).")
+    session = ChatSession(assistant)
+    answer = session.ask(args.question, scope=scope, style=args.style)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _ask_stream(assistant: Any, scope: Any, args: argparse.Namespace) -> int:
+    """One question per stdin line (plain text or a JSON object with history); one JSON object
+    per output line. A bad line gets an error object; the stream goes on."""
+    from assistant.chat import ChatSession
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        question, history = line.rstrip("\n"), []
+        if line.lstrip().startswith("{"):
+            try:
+                item = json.loads(line)
+                question, history = str(item.get("question", "")), item.get("history") or []
+            except (json.JSONDecodeError, AttributeError):
+                print(json.dumps({"question": line.strip(), "error": "Ongeldige JSON-regel."}), flush=True)
+                continue
+        try:
+            session = ChatSession.from_history(assistant, history)
+            answer = session.ask(question, scope=scope, style=args.style)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        except AssistantError as error:
+            print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_toc(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.toc import corpus_toc
+
+    for line in corpus_toc(settings):
+        print(line)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.store import IndexStore
+
+    manifest = IndexStore(settings.index_dir).manifest()
+    if manifest is None:
+        from assistant.errors import IndexMissing
+
+        raise IndexMissing(str(settings.index_dir))
+    print(f"Index version {manifest.version} ({manifest.embedder}), built {manifest.built_at}")
+    for doc in manifest.documents:
+        print(f"{doc.chunks:4d} chunks  {doc.modified}  {doc.sha256[:12]}  {doc.type:9s} {doc.doc}")
+    for item in manifest.skipped:
+        print(f"   skipped  {item['reason']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.evaluation import evaluate, print_report
+
+    report = evaluate(settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style)
+    print_report(report)
+    out = Path(args.out) if args.out else settings.var_dir / f"eval-{Path(args.file).stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+    print(f"\nwritten: {out}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.bench import run_bench
+
+    run_bench(settings, rounds=args.rounds, skip_ingest=args.skip_ingest)
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.evaluation import calibrate
+
+    calibrate(settings, Path(args.file))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Fusiewijzer: cited answers from the handbook on ambtelijke fusie.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update index/ from corpus/")
+    p.add_argument("--force", action="store_true", help="write a new version even if nothing changed")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question (\"-\": JSON Lines from stdin)")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")
+    p.add_argument("--letter", choices=list("GROEI"), help="only this GROEI chapter")
+    p.add_argument("--phase", type=int, choices=[1, 2, 3], help="only this phase")
+    p.add_argument("--only", help="only this document type: handreiking | praktijk | wet")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score retrieval and answers on a question file")
+    p.add_argument("file", nargs="?", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions.jsonl"))
+    p.add_argument("--out", help="JSON report path (default var/eval-<name>.json)")
+    p.add_argument("--no-rewrite", action="store_true", help="do not rewrite follow-up questions")
+    p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="measure ingest, cold start, query latency and memory")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--skip-ingest", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("toc", help="print the section tree of the corpus")
+    p.set_defaults(func=cmd_toc)
+
+    p = sub.add_parser("sources", help="list the indexed documents")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("calibrate", help="fit the abstain rule on a labelled question file")
+    p.add_argument("file", nargs="?", default=str(Path(__file__).resolve().parent.parent / "eval" / "calibration.jsonl"))
+    p.set_defaults(func=cmd_calibrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args, Settings()))
+    except AssistantError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

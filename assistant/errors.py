@@ -1,0 +1,35 @@
+"""User-facing errors. Messages are written for the person reading them (Dutch), and are
+converted to a CLI message or a `gr.Error` only at the edges."""
+
+
+class AssistantError(Exception):
+    """Base class: `str(error)` is a complete message for a user."""
+
+
+class EmptyQuestion(AssistantError):
+    def __init__(self) -> None:
+        super().__init__("Stel een vraag: de vraag is leeg.")
+
+
+class IndexMissing(AssistantError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"Er is nog geen index in {path}. Bouw die eerst met `assistant ingest`."
+        )
+
+
+class CorpusEmpty(AssistantError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"Geen leesbare documenten gevonden in {path}.")
+
+
+class UnreadableDocument(AssistantError):
+    """A corpus file that cannot be read; ingest skips it and reports this message."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        super().__init__(f"{name} overgeslagen: {reason}")
+
+
+class ConfigurationError(AssistantError):
+    pass

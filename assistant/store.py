@@ -1,0 +1,279 @@
+"""The Chroma index: build a versioned collection, switch to it when complete, read it.
+
+Nothing else in the package touches Chroma. Layout of the index folder:
+- Chroma's own files (a PersistentClient);
+- `current.json`: the manifest naming the live collections, the embedder and every document's
+  hash, date and chunk count. It is replaced atomically (os.replace) only after a new version is
+  completely written, so a failed or killed ingest leaves the previous version answering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import IndexMissing
+from assistant.types import Chunk
+
+MANIFEST = "current.json"
+ADD_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc: str
+    title: str
+    type: str
+    sha256: str
+    modified: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    embedder: str
+    built_at: str
+    chunks_collection: str
+    sentences_collection: str
+    documents: list[DocumentRecord] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    updates: list[dict[str, str]] = field(default_factory=list)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Manifest:
+        docs = [DocumentRecord(**d) for d in data.get("documents", [])]
+        return Manifest(**{**data, "documents": docs})
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    chunk_id: str
+    start: int  # offsets into the chunk's text
+    end: int
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.chunk_id}:{self.start}"
+
+
+def _client(index_dir: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(index_dir),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "doc": chunk.doc_id,
+        "title": chunk.title,
+        "section": json.dumps(list(chunk.section), ensure_ascii=False),
+        "kind": chunk.kind,
+        "letter": chunk.letter or "",
+        "phase": chunk.phase if chunk.phase is not None else -1,
+        "theme": chunk.theme or "",
+        "doc_type": chunk.doc_type,
+        "page": chunk.page if chunk.page is not None else -1,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+
+
+def _chunk_from_row(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=chunk_id,
+        doc_id=meta["doc"],
+        title=meta["title"],
+        section=tuple(json.loads(meta["section"])),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        kind=meta["kind"],
+        letter=meta["letter"] or None,
+        phase=None if int(meta["phase"]) < 0 else int(meta["phase"]),
+        theme=meta["theme"] or None,
+        doc_type=meta["doc_type"],
+        page=None if int(meta["page"]) < 0 else int(meta["page"]),
+    )
+
+
+class IndexStore:
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._client_instance: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client_instance is None:
+            self._client_instance = _client(self.index_dir)
+        return self._client_instance
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.index_dir / MANIFEST
+
+    def manifest(self) -> Manifest | None:
+        try:
+            return Manifest.from_json(json.loads(self.manifest_path.read_text("utf-8")))
+        except (FileNotFoundError, json.JSONDecodeError, TypeError, KeyError):
+            return None
+
+    def reusable_vectors(self, embedder: str, chunk_ids: list[str], sentence_ids: list[str]
+                         ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        """Vectors of unchanged chunks and sentences from the live version, if it used the same
+        embedder: a chunk id is a content hash, so an equal id means equal text."""
+        manifest = self.manifest()
+        if manifest is None or manifest.embedder != embedder:
+            return {}, {}
+        try:
+            chunks = self.client.get_collection(manifest.chunks_collection, embedding_function=None)
+            sentences = self.client.get_collection(manifest.sentences_collection, embedding_function=None)
+        except Exception:  # noqa: BLE001 - a damaged old version just means nothing to reuse
+            return {}, {}
+        return _vectors(chunks, chunk_ids), _vectors(sentences, sentence_ids)
+
+    def write_version(
+        self,
+        embedder: str,
+        chunks: list[Chunk],
+        chunk_vectors: list[list[float]],
+        sentences: list[SentenceRow],
+        sentence_vectors: list[list[float]],
+        documents: list[DocumentRecord],
+        skipped: list[dict[str, str]],
+        updates: list[dict[str, str]] | None = None,
+    ) -> Manifest:
+        """Write a complete new version, then switch the manifest to it."""
+        version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        chunk_name, sentence_name = f"chunks-{version}", f"sentences-{version}"
+        space = {"hnsw": {"space": "cosine"}}
+        chunk_col = self.client.create_collection(chunk_name, embedding_function=None, configuration=space)
+        sent_col = self.client.create_collection(sentence_name, embedding_function=None, configuration=space)
+        for i in range(0, len(chunks), ADD_BATCH):
+            batch = chunks[i : i + ADD_BATCH]
+            chunk_col.add(
+                ids=[c.id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c) for c in batch],
+                embeddings=chunk_vectors[i : i + ADD_BATCH],
+            )
+        for i in range(0, len(sentences), ADD_BATCH):
+            batch_s = sentences[i : i + ADD_BATCH]
+            sent_col.add(
+                ids=[s.id for s in batch_s],
+                documents=[s.text for s in batch_s],
+                metadatas=[{"chunk_id": s.chunk_id, "start": s.start, "end": s.end} for s in batch_s],
+                embeddings=sentence_vectors[i : i + ADD_BATCH],
+            )
+        manifest = Manifest(
+            version=version,
+            embedder=embedder,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+            chunks_collection=chunk_name,
+            sentences_collection=sentence_name,
+            documents=documents,
+            skipped=skipped,
+            updates=updates or [],
+        )
+        previous = self.manifest()
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), "utf-8")
+        os.replace(tmp, self.manifest_path)
+        self._drop_old(keep={chunk_name, sentence_name} | _names(previous))
+        return manifest
+
+    def _drop_old(self, keep: set[str]) -> None:
+        """Delete versions older than the previous one. The previous one stays for a grace
+        period: a reader that opened it before the switch keeps answering from it."""
+        for collection in self.client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name not in keep:
+                self.client.delete_collection(name)
+
+    def open_reader(self) -> IndexReader:
+        manifest = self.manifest()
+        if manifest is None:
+            raise IndexMissing(str(self.index_dir))
+        try:
+            chunks = self.client.get_collection(manifest.chunks_collection, embedding_function=None)
+            sentences = self.client.get_collection(manifest.sentences_collection, embedding_function=None)
+        except Exception as error:  # noqa: BLE001 - chroma raises several types for "not found"
+            raise IndexMissing(str(self.index_dir)) from error
+        return IndexReader(manifest, chunks, sentences)
+
+
+def _names(manifest: Manifest | None) -> set[str]:
+    return set() if manifest is None else {manifest.chunks_collection, manifest.sentences_collection}
+
+
+def _vectors(collection: Any, ids: list[str]) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = {}
+    for i in range(0, len(ids), ADD_BATCH):
+        rows = collection.get(ids=ids[i : i + ADD_BATCH], include=["embeddings"])
+        for row_id, vector in zip(rows["ids"], rows["embeddings"], strict=True):
+            found[row_id] = list(vector)
+    return found
+
+
+class IndexReader:
+    """Read access to one version of the index."""
+
+    def __init__(self, manifest: Manifest, chunks: Any, sentences: Any) -> None:
+        self.manifest = manifest
+        self._chunks = chunks
+        self._sentences = sentences
+        rows = chunks.get(include=["documents", "metadatas"])
+        self.chunks: list[Chunk] = [
+            _chunk_from_row(i, d, m)
+            for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+        ]
+        self.chunks.sort(key=lambda c: (c.doc_id, c.start))
+        self.by_id = {c.id: c for c in self.chunks}
+
+    def dense(self, vector: list[float], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k chunk ids by cosine similarity, optionally only among `allowed` ids."""
+        if not self.chunks:
+            return []
+        # With a scope, rank everything and filter: the corpus is small (hundreds of chunks).
+        n = len(self.chunks) if allowed is not None else min(k, len(self.chunks))
+        result = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        pairs = [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        if allowed is not None:
+            pairs = [p for p in pairs if p[0] in allowed]
+        return pairs[:k]
+
+    def dense_sentences(self, vector: list[float], k: int) -> list[tuple[SentenceRow, float]]:
+        """Top-k sentences by cosine similarity."""
+        n = min(k, self._sentences.count())
+        if n == 0:
+            return []
+        result = self._sentences.query(
+            query_embeddings=[vector], n_results=n, include=["distances", "metadatas", "documents"]
+        )
+        return [
+            (SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), d), 1.0 - float(dist))
+            for m, d, dist in zip(result["metadatas"][0], result["documents"][0],
+                                  result["distances"][0], strict=True)
+        ]
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
+        if not chunk_ids:
+            return []
+        rows = self._sentences.get(
+            where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
+        )
+        out = []
+        for meta, text, vector in zip(rows["metadatas"], rows["documents"], rows["embeddings"], strict=True):
+            out.append((SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text), list(vector)))
+        return out
