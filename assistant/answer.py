@@ -24,9 +24,10 @@ STYLES = ("kort", "uitgebreid")
 MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
 SECOND_SOURCE_MARGIN = 0.025
 MAX_LIST_ITEMS = 8
+SHORT_LINE_CHARS = 60
 
-ENGLISH_MARKERS = frozenset("the what which who how why when where is are does do of and to in for".split())
-DUTCH_MARKERS = frozenset("de het een wat welke wie hoe waarom wanneer is zijn van en in voor op bij".split())
+ENGLISH_MARKERS = frozenset(["the", "what", "which", "who", "how", "why", "when", "where", "is", "are", "does", "do", "of", "and", "to", "in", "for"])
+DUTCH_MARKERS = frozenset(["de", "het", "een", "wat", "welke", "wie", "hoe", "waarom", "wanneer", "is", "zijn", "van", "en", "in", "voor", "op", "bij"])
 
 
 def is_english(question: str) -> bool:
@@ -89,10 +90,14 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence]) -> list[Scored
     index = next(i for i, s in enumerate(ordered) if s.row.start == best.row.start)
     chosen = [best]
     if best.row.text.rstrip().endswith(":"):
+        # What the colon announces: list items or short lines, else the one sentence after it.
         for sentence in ordered[index + 1 :]:
-            if not sentence.is_list_item or len(chosen) > MAX_LIST_ITEMS:
+            is_entry = sentence.is_list_item or len(sentence.row.text) <= SHORT_LINE_CHARS
+            if len(chosen) > MAX_LIST_ITEMS or (len(chosen) > 1 and not is_entry):
                 break
             chosen.append(sentence)
+            if not is_entry:
+                break
     elif best.is_list_item:
         lo = index
         while lo > 0 and ordered[lo - 1].is_list_item:

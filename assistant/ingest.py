@@ -97,17 +97,15 @@ def build_index(
 
     unique = list({c.id: c for c in chunks}.values())  # identical text in one section: index once
     sentences = sentence_rows(unique)
-    chunk_vectors, sentence_vectors = store.reusable_vectors(
-        name, [c.id for c in unique], [s.id for s in sentences]
-    )
-    reused = len(chunk_vectors) + len(sentence_vectors)
+    chunk_vectors, sentence_vectors = store.reusable_vectors(name, [c.id for c in unique])
+    reused = sum(c.id in chunk_vectors for c in unique) + sum(s.text in sentence_vectors for s in sentences)
     embedded = _embed_missing(embedder, {c.id: c.search_text for c in unique}, chunk_vectors,
                               progress, "fragmenten")
-    embedded += _embed_missing(embedder, {s.id: s.text for s in sentences}, sentence_vectors,
+    embedded += _embed_missing(embedder, {s.text: s.text for s in sentences}, sentence_vectors,
                                progress, "zinnen")
     manifest = store.write_version(
         name, unique, [chunk_vectors[c.id] for c in unique],
-        sentences, [sentence_vectors[s.id] for s in sentences], records, skipped, updates,
+        sentences, [sentence_vectors[s.text] for s in sentences], records, skipped, updates,
     )
     return IngestReport(manifest, len(unique), embedded, reused, skipped, False,
                         time.perf_counter() - started)

@@ -129,10 +129,10 @@ class IndexStore:
         except (FileNotFoundError, json.JSONDecodeError, TypeError, KeyError):
             return None
 
-    def reusable_vectors(self, embedder: str, chunk_ids: list[str], sentence_ids: list[str]
+    def reusable_vectors(self, embedder: str, chunk_ids: list[str]
                          ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-        """Vectors of unchanged chunks and sentences from the live version, if it used the same
-        embedder: a chunk id is a content hash, so an equal id means equal text."""
+        """Vectors from the live version, if it used the same embedder: chunks by id (a content
+        hash, so an equal id means equal text) and sentences by their text."""
         manifest = self.manifest()
         if manifest is None or manifest.embedder != embedder:
             return {}, {}
@@ -141,7 +141,9 @@ class IndexStore:
             sentences = self.client.get_collection(manifest.sentences_collection, embedding_function=None)
         except Exception:  # noqa: BLE001 - a damaged old version just means nothing to reuse
             return {}, {}
-        return _vectors(chunks, chunk_ids), _vectors(sentences, sentence_ids)
+        rows = sentences.get(include=["documents", "embeddings"])
+        by_text = {text: list(v) for text, v in zip(rows["documents"], rows["embeddings"], strict=True)}
+        return _vectors(chunks, chunk_ids), by_text
 
     def write_version(
         self,

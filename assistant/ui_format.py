@@ -1,0 +1,293 @@
+"""Pure helpers for the browser UI: an Answer (or a section) -> escaped HTML and plain text.
+
+Everything a user or a corpus document wrote is escaped here, so HTML in a question or in a
+document is shown as text and never runs. The HTML contains no blank lines and no line breaks:
+the chatbot renders messages as Markdown, and a blank line would end the raw HTML block.
+No gradio import: these functions are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Answer, Document, Section, Source
+
+CITATION_RE = re.compile(r"\[(\d+)\]")
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
+KIND_LABEL = {"box": "kader", "footnote": "noot", "references": "bronnenlijst"}
+DOC_TYPE_LABEL = {"handbook": "Handreiking", "case": "Praktijkvoorbeeld", "law": "Wetgeving",
+                  "study": "Onderzoek"}
+
+
+def esc(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def _lines_to_html(text: str) -> str:
+    """Escaped text with its line breaks kept as <br> (no raw newlines in the output)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def section_key(doc_id: str, label: str) -> str:
+    return f"{doc_id}::{label}"
+
+
+# --- answers -------------------------------------------------------------------------------
+
+def answer_id(index: int) -> str:
+    return f"a{index}"
+
+
+def source_anchor(aid: str, n: int) -> str:
+    return f"bron-{aid}-{n}"
+
+
+def _inline(text: str, aid: str, n_sources: int) -> str:
+    """Escape one paragraph of answer Markdown, then bold and [n] links."""
+    out = _lines_to_html(text)
+    out = BOLD_RE.sub(r"<strong>\1</strong>", out)
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if not 1 <= n <= n_sources:
+            return match.group(0)
+        return (f'<a class="bronlink" href="#{source_anchor(aid, n)}" '
+                f'title="Ga naar bron {n}">[{n}]</a>')
+
+    return CITATION_RE.sub(link, out)
+
+
+def answer_body_html(markdown: str, aid: str, n_sources: int) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+    parts = []
+    for paragraph in paragraphs:
+        cls = ' class="bijgewerkt"' if paragraph.startswith("**Let op: bijgewerkt**") else ""
+        parts.append(f"<p{cls}>{_inline(paragraph, aid, n_sources)}</p>")
+    return "".join(parts)
+
+
+def highlight(text: str, quote: str) -> str:
+    """The chunk text, escaped, with the quoted sentence(s) in <mark>."""
+    start = text.find(quote) if quote else -1
+    if start < 0:
+        return _lines_to_html(text)
+    end = start + len(quote)
+    return (_lines_to_html(text[:start]) + "<mark>" + _lines_to_html(quote) + "</mark>"
+            + _lines_to_html(text[end:]))
+
+
+def source_meta(source: Source) -> list[str]:
+    chunk = source.chunk
+    meta = [DOC_TYPE_LABEL.get(chunk.doc_type, chunk.doc_type)]
+    if chunk.phase:
+        meta.append(f"fase {chunk.phase}")
+    if chunk.kind in KIND_LABEL:
+        meta.append(KIND_LABEL[chunk.kind])
+    if chunk.page:
+        meta.append(f"p. {chunk.page}")
+    return meta
+
+
+def source_html(source: Source, aid: str) -> str:
+    chunk = source.chunk
+    key = section_key(chunk.doc_id, chunk.section_label)
+    note = (f'<div class="bron-noot"><strong>Let op: bijgewerkt</strong> — {esc(source.note)}</div>'
+            if source.note else "")
+    return (
+        f'<div class="bron" id="{source_anchor(aid, source.n)}">'
+        f'<div class="bron-kop"><span class="bron-nr">[{source.n}]</span> '
+        f'<strong>{esc(chunk.title)}</strong> <span class="bron-meta">'
+        f'{esc(" · ".join(source_meta(source)))}</span></div>'
+        f'<div class="bron-pad"><a href="#" class="open-sectie" data-sectie="{esc(key)}" '
+        f'title="Open deze sectie in het Handboek">{esc(chunk.section_label)}</a></div>'
+        f"{note}"
+        f'<blockquote class="bron-tekst">{highlight(chunk.text, source.quote)}</blockquote>'
+        f"</div>"
+    )
+
+
+def notices_html(notices: Iterable[str]) -> str:
+    items = "".join(f'<p class="melding">ℹ️ {esc(n)}</p>' for n in notices)
+    return f'<div class="meldingen">{items}</div>' if items else ""
+
+
+def nearest_html(labels: Sequence[str], keys: dict[str, str]) -> str:
+    """Links that open the nearest sections in the Handboek tab (`keys`: label -> section key)."""
+    if not labels:
+        return ""
+    items = "".join(
+        f'<li><a href="#" class="open-sectie" data-sectie="{esc(keys.get(label, label))}">'
+        f"{esc(label)}</a></li>"
+        for label in labels
+    )
+    return (f'<div class="dichtbij"><p>Lees verder in een verwante sectie (opent in het tabblad '
+            f"Handboek):</p><ul>{items}</ul></div>")
+
+
+def answer_html(answer: Answer, aid: str, keys: dict[str, str] | None = None,
+                body_markdown: str | None = None, complete: bool = True) -> str:
+    """The whole assistant message. `body_markdown` lets the UI stream a growing prefix of the
+    answer text; sources, notices and nearest sections are added only when `complete`."""
+    if not answer.answered:
+        first_line = answer.answer.split("\n", 1)[0]
+        body = f'<p class="geen-antwoord"><strong>{esc(first_line)}</strong></p>'
+        extra = nearest_html(answer.nearest, keys or {}) if complete else ""
+        return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{extra}</div>'
+    markdown = answer.answer if body_markdown is None else body_markdown
+    body = answer_body_html(markdown, aid, len(answer.sources))
+    sources = ""
+    if complete and answer.sources:
+        items = "".join(source_html(s, aid) for s in answer.sources)
+        sources = (f'<details class="bronnen" open><summary>Bronnen ({len(answer.sources)}) — '
+                   f"klik op [n] in het antwoord om naar de bron te gaan</summary>{items}</details>")
+    busy = "" if complete else '<p class="bezig">bezig…</p>'
+    return (f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}'
+            f"{sources}</div>")
+
+
+def stream_prefixes(markdown: str) -> Iterator[str]:
+    """Growing prefixes of the answer text, one sentence more each time (for streaming)."""
+    pieces = SENTENCE_END_RE.split(markdown)
+    separators = SENTENCE_END_RE.findall(markdown)
+    text = ""
+    for i, piece in enumerate(pieces):
+        text += piece
+        yield text
+        if i < len(separators):
+            text += separators[i]
+
+
+def question_html(question: str) -> str:
+    return f'<div class="vraag">{_lines_to_html(question)}</div>'
+
+
+def busy_html(scope_text: str = "") -> str:
+    where = f" (binnen {esc(scope_text)})" if scope_text else ""
+    return f'<div class="antwoord"><p class="bezig">bezig… ik zoek in de documenten{where}</p></div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="antwoord"><p class="fout">⚠️ {esc(message)}</p></div>'
+
+
+# --- plain text (copy with sources) ----------------------------------------------------------
+
+def answer_plain_text(answer: Answer) -> str:
+    """The answer as plain text with a numbered source list, to paste into a memo."""
+    body = BOLD_RE.sub(r"\1", answer.answer).strip()
+    lines = [f"Vraag: {answer.question}", "", body]
+    if answer.sources:
+        lines += ["", "Bronnen:"]
+        for source in answer.sources:
+            meta = ", ".join(source_meta(source)[1:])
+            lines.append(f"[{source.n}] {source.chunk.title} ({source.chunk.doc_id}) — "
+                         f"{source.chunk.section_label}" + (f" ({meta})" if meta else ""))
+            if source.note:
+                lines.append(f"    Let op: bijgewerkt — {source.note}")
+    if answer.notices:
+        lines += ["", *answer.notices]
+    return "\n".join(lines)
+
+
+# --- the handbook tab ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SectionEntry:
+    key: str
+    doc_id: str
+    doc_title: str
+    doc_type: str
+    section: Section
+
+
+def section_entries(documents: Iterable[Document]) -> list[SectionEntry]:
+    """All sections, the handbook first, then law/update documents, then cases."""
+    order = {"handbook": 0, "law": 1, "study": 2, "case": 3}
+    docs = sorted(documents, key=lambda d: (order.get(str(d.metadata.get("type")), 9), d.title))
+    return [
+        SectionEntry(section_key(d.doc_id, s.label), d.doc_id, d.title, str(d.metadata.get("type", "")), s)
+        for d in docs
+        for s in d.sections
+    ]
+
+
+def label_keys(entries: Iterable[SectionEntry]) -> dict[str, str]:
+    """Section label -> key (the first document that has that label wins)."""
+    keys: dict[str, str] = {}
+    for entry in entries:
+        keys.setdefault(entry.section.label, entry.key)
+    return keys
+
+
+def _badges(section: Section) -> str:
+    badges = []
+    if section.kind in KIND_LABEL:
+        badges.append(f'<span class="badge kader">{KIND_LABEL[section.kind]}</span>')
+    if section.phase and section.level > 1:
+        badges.append(f'<span class="badge fase">fase {section.phase}</span>')
+    return " ".join(badges)
+
+
+def toc_html(entries: Sequence[SectionEntry]) -> str:
+    """The table of contents: per document, sections indented by level, side boxes and phases
+    marked. Footnotes are left out of the list (they open from answers and nearest links)."""
+    parts = ['<nav class="inhoud">']
+    current_doc = None
+    open_details = False
+    for entry in entries:
+        section = entry.section
+        if section.kind == "footnote":
+            continue
+        if entry.doc_id != current_doc:
+            if open_details:
+                parts.append("</ul></details>")
+            current_doc = entry.doc_id
+            is_handbook = entry.doc_type == "handbook"
+            kind = DOC_TYPE_LABEL.get(entry.doc_type, "Document")
+            parts.append(f'<details class="toc-doc"{" open" if is_handbook else ""}>'
+                         f'<summary><span class="badge">{esc(kind)}</span> {esc(entry.doc_title)}'
+                         f"</summary><ul>")
+            open_details = True
+        css = f"niveau-{min(section.level, 3)}"
+        if section.level == 1 and section.letter:
+            css += " letter"
+        title = section.path[-1]
+        parts.append(
+            f'<li class="{css}"><a href="#" class="open-sectie" data-sectie="{esc(entry.key)}">'
+            f"{esc(title)}</a> {_badges(section)}</li>"
+        )
+    if open_details:
+        parts.append("</ul></details>")
+    parts.append("</nav>")
+    return "".join(parts)
+
+
+def section_html(entry: SectionEntry) -> str:
+    """One section to read: its path, badges and its cleaned text (escaped)."""
+    section = entry.section
+    crumbs = " › ".join(esc(p) for p in section.path)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", section.text) if p.strip()]
+    text = "".join(f"<p>{_lines_to_html(p)}</p>" for p in paragraphs)
+    meta = [DOC_TYPE_LABEL.get(entry.doc_type, "Document")]
+    if section.letter:
+        meta.append(f"hoofdstuk {section.letter}")
+    if section.phase:
+        meta.append(f"fase {section.phase}")
+    if section.kind in KIND_LABEL:
+        meta.append(KIND_LABEL[section.kind])
+    return (
+        f'<article class="sectie"><p class="sectie-doc">{esc(entry.doc_title)} · '
+        f'{esc(" · ".join(meta))}</p><h2>{esc(section.path[-1])}</h2>'
+        f'<p class="sectie-pad">{crumbs}</p><div class="sectie-tekst">{text}</div></article>'
+    )
+
+
+def scope_badge_html(description: str) -> str:
+    if not description:
+        return ""
+    return (f'<div class="afbakening">🔎 Je volgende vragen zoeken alleen binnen: '
+            f"<strong>{esc(description)}</strong></div>")

@@ -1,0 +1,77 @@
+"""Shared fixtures: real Chroma on temp dirs, the real e5 model from its package.
+
+Building the handbook index costs ~20 s on 2 cores, so it is built once per test session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.ingest import build_index
+from assistant.pipeline import Assistant
+
+HANDBOOK = PROJECT_ROOT / "corpus" / "handreiking-ambtelijke-fusie-groei.txt"
+HANDBOOK_META = PROJECT_ROOT / "corpus" / "handreiking-ambtelijke-fusie-groei.meta.yaml"
+LAW_DOC = PROJECT_ROOT / "corpus" / "law" / "wgr-wijzigingen.md"
+
+
+class HashEmbeddings(Embeddings):
+    """A deterministic stand-in embedder for tests about indexing mechanics, not about
+    retrieval quality (like llm's EmbedDemo): bag of hashed words, normalised."""
+
+    name = "test:hash"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vector = np.zeros(64, dtype=np.float32)
+        for word in text.lower().split():
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1
+        norm = np.linalg.norm(vector)
+        return (vector / norm if norm else vector).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def copy_handbook(corpus: Path, with_law: bool = False) -> None:
+    corpus.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HANDBOOK, corpus / HANDBOOK.name)
+    shutil.copy(HANDBOOK_META, corpus / HANDBOOK_META.name)
+    if with_law:
+        (corpus / "law").mkdir(exist_ok=True)
+        shutil.copy(LAW_DOC, corpus / "law" / LAW_DOC.name)
+
+
+@pytest.fixture(scope="session")
+def handbook_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The handbook plus the law document, indexed with the default (e5) embedder."""
+    root = tmp_path_factory.mktemp("handbook")
+    copy_handbook(root / "corpus", with_law=True)
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", var_dir=root / "var")
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def handbook_assistant(handbook_settings: Settings) -> Assistant:
+    return Assistant(handbook_settings)
+
+
+@pytest.fixture
+def tiny_settings(tmp_path: Path) -> Settings:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", var_dir=tmp_path / "var")

@@ -1,0 +1,84 @@
+"""Cited extractive answers and abstention on the real handbook with the real e5 model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer import CITATION_RE
+from assistant.pipeline import Assistant
+from assistant.retrieval import Scope
+
+pytestmark = pytest.mark.slow
+
+
+def _assert_citations_point_at_exact_quotes(answer) -> None:
+    numbers = {int(n) for n in CITATION_RE.findall(answer.answer)}
+    assert numbers == {s.n for s in answer.sources}
+    for source in answer.sources:
+        assert source.quote and source.quote in source.chunk.text
+        for line in source.quote.split("\n"):
+            if line.strip():
+                assert line.strip() in answer.answer
+
+
+def test_answer_quotes_the_section_that_holds_the_answer(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Binnen welke termijn moeten de incidentele lasten zijn terugverdiend?")
+    assert answer.answered
+    assert "vier tot zes jaar" in answer.sources[0].quote
+    assert answer.sources[0].chunk.section[-1].startswith("Financiën")
+    assert answer.sources[0].chunk.phase == 2
+    _assert_citations_point_at_exact_quotes(answer)
+
+
+def test_list_question_gets_the_whole_list(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Welke zes thema's horen bij de inrichting van de fusieorganisatie?")
+    assert answer.answered
+    for theme in ("takenpakket", "huisvesting", "financiële aspecten", "organisatiemodel"):
+        assert theme in answer.answer
+    _assert_citations_point_at_exact_quotes(answer)
+
+
+def test_english_question_is_answered_with_dutch_quotes(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("What does the acronym GROEI stand for?")
+    assert answer.answered
+    assert answer.answer.startswith("The handbook (in Dutch) says:")
+    assert "Gemeenschappelijke ambitie" in answer.answer
+    _assert_citations_point_at_exact_quotes(answer)
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe hoog is de OZB in Laren?",
+    "Wat kost een nieuw paspoort bij de gemeente?",
+    "What is the capital of Australia?",
+])
+def test_off_corpus_questions_abstain_and_name_nearest_sections(handbook_assistant: Assistant, question: str) -> None:
+    answer = handbook_assistant.ask(question)
+    assert not answer.answered
+    assert answer.sources == ()
+    assert "niet over deze vraag" in answer.answer or "do not cover" in answer.answer
+    assert answer.nearest and all(label in answer.answer for label in answer.nearest)
+
+
+def test_scope_limits_retrieval_to_a_chapter(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Wat is belangrijk in deze fase?", scope=Scope(phase=3))
+    assert all(s.chunk.phase == 3 for s in answer.sources)
+    assert "Gezocht binnen: fase 3." in answer.notices
+
+
+def test_dated_passage_carries_the_update_note_and_others_do_not(handbook_assistant: Assistant) -> None:
+    dated = handbook_assistant.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?")
+    assert dated.answered
+    noted = [s for s in dated.sources if s.note]
+    assert noted and "bedrijfsvoeringsorganisatie" in noted[0].note
+    assert "Let op: bijgewerkt" in dated.answer
+    plain = handbook_assistant.ask("Wat is een Gideonsbende?")
+    assert plain.answered and not any(s.note for s in plain.sources)
+    assert "bijgewerkt" not in plain.answer
+
+
+def test_kort_style_gives_one_source(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Wat is een bestuurspunt?", style="kort")
+    assert answer.answered and len(answer.sources) == 1
+    assert re.search(r"\[1\]", answer.answer)

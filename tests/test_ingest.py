@@ -1,0 +1,99 @@
+"""Index versions on real Chroma: reuse of unchanged vectors, deletions, failures, bad files.
+The embedder is a deterministic stand-in: these tests are about indexing, not about retrieval."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import CorpusEmpty
+from assistant.ingest import build_index
+from assistant.store import IndexStore
+from tests.conftest import HashEmbeddings
+
+DOC_A = "---\ntitle: Alpha\ntype: case\n---\n# Alpha\n\n## Start\n\nAlpha begon in 2013 met twee gemeenten.\n"
+DOC_B = "# Beta\n\n## Bestuur\n\nBeta heeft een algemeen directeur. Het bestuur bestaat uit colleges.\n"
+
+
+def _write(settings: Settings, name: str, text: str) -> None:
+    path = settings.corpus_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def _chunk_texts(settings: Settings) -> list[str]:
+    return sorted(c.text for c in IndexStore(settings.index_dir).open_reader().chunks)
+
+
+def test_reingest_embeds_only_what_changed_and_drops_deleted_documents(tiny_settings: Settings) -> None:
+    _write(tiny_settings, "a.md", DOC_A)
+    _write(tiny_settings, "b.md", DOC_B)
+    embedder = HashEmbeddings()
+    first = build_index(tiny_settings, embedder=embedder)
+    assert first.embedded > 0 and first.reused == 0
+
+    unchanged = build_index(tiny_settings, embedder=embedder)
+    assert unchanged.unchanged and unchanged.manifest.version == first.manifest.version
+
+    _write(tiny_settings, "b.md", DOC_B.replace("algemeen directeur", "directieraad"))
+    changed = build_index(tiny_settings, embedder=embedder)
+    assert changed.reused > 0  # a.md's chunk and sentence came from the previous version
+    assert changed.embedded == 2  # b.md: one chunk + its first sentence changed
+    assert any("directieraad" in t for t in _chunk_texts(tiny_settings))
+    assert not any("algemeen directeur" in t for t in _chunk_texts(tiny_settings))
+
+    (tiny_settings.corpus_dir / "b.md").unlink()
+    removed = build_index(tiny_settings, embedder=embedder)
+    texts = _chunk_texts(tiny_settings)
+    assert all("Beta" not in t and "directieraad" not in t for t in texts)
+    assert len(texts) == len(set(texts)) == 1
+    docs = {d.doc: d for d in removed.manifest.documents}
+    assert list(docs) == ["a.md"] and docs["a.md"].chunks == 1 and len(docs["a.md"].sha256) == 64
+
+
+class FailingEmbeddings(HashEmbeddings):
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise RuntimeError("embedding died half-way")
+
+
+def test_failed_ingest_leaves_the_previous_index_answering(tiny_settings: Settings) -> None:
+    _write(tiny_settings, "a.md", DOC_A)
+    build_index(tiny_settings, embedder=HashEmbeddings())
+    before = IndexStore(tiny_settings.index_dir).manifest()
+
+    _write(tiny_settings, "b.md", DOC_B)
+    with pytest.raises(RuntimeError):
+        build_index(tiny_settings, embedder=FailingEmbeddings())
+
+    store = IndexStore(tiny_settings.index_dir)
+    assert store.manifest() == before
+    reader = store.open_reader()
+    assert [c.text for c in reader.chunks] == ["Alpha begon in 2013 met twee gemeenten."]
+    assert reader.dense(HashEmbeddings().embed_query("Alpha 2013"), 3)
+
+
+def test_unreadable_files_are_skipped_by_name_and_the_rest_indexed(tiny_settings: Settings) -> None:
+    _write(tiny_settings, "a.md", DOC_A)
+    (tiny_settings.corpus_dir / "latin1.txt").write_bytes("Caf\xe9 in Laren".encode("latin-1"))
+    (tiny_settings.corpus_dir / "leeg.md").write_text("   \n", "utf-8")
+    (tiny_settings.corpus_dir / "kapot.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (tiny_settings.corpus_dir / "data.xlsx").write_bytes(b"PK\x03\x04")
+    report = build_index(tiny_settings, embedder=HashEmbeddings())
+    reasons = {item["file"]: item["reason"] for item in report.skipped}
+    assert reasons == {
+        "data.xlsx": "data.xlsx overgeslagen: bestandstype '.xlsx' wordt niet ondersteund.",
+        "kapot.pdf": "kapot.pdf overgeslagen: is beschadigd of geen geldige PDF.",
+        "latin1.txt": "latin1.txt overgeslagen: is geen UTF-8-tekst.",
+        "leeg.md": "leeg.md overgeslagen: is leeg of bevat geen tekst.",
+    }
+    assert [d.doc for d in report.manifest.documents] == ["a.md"]
+
+
+def test_a_corpus_with_nothing_readable_keeps_the_old_index(tiny_settings: Settings) -> None:
+    _write(tiny_settings, "a.md", DOC_A)
+    build_index(tiny_settings, embedder=HashEmbeddings())
+    before = IndexStore(tiny_settings.index_dir).manifest()
+    (tiny_settings.corpus_dir / "a.md").write_text("", "utf-8")
+    with pytest.raises(CorpusEmpty):
+        build_index(tiny_settings, embedder=HashEmbeddings())
+    assert IndexStore(tiny_settings.index_dir).manifest() == before
