@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
+from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError
 
 
@@ -155,6 +155,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import summary_lines
+
+    for line in summary_lines(settings.feedback_log):
+        print(line)
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.evaluation import calibrate
 
@@ -180,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="score retrieval and answers on a question file")
-    p.add_argument("file", nargs="?", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions.jsonl"))
+    p.add_argument("file", nargs="?", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"))
     p.add_argument("--out", help="JSON report path (default var/eval-<name>.json)")
     p.add_argument("--no-rewrite", action="store_true", help="do not rewrite follow-up questions")
     p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")
@@ -197,8 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list the indexed documents")
     p.set_defaults(func=cmd_sources)
 
+    p = sub.add_parser("feedback", help="summarise the likes and dislikes given in the chat")
+    p.set_defaults(func=cmd_feedback)
+
     p = sub.add_parser("calibrate", help="fit the abstain rule on a labelled question file")
-    p.add_argument("file", nargs="?", default=str(Path(__file__).resolve().parent.parent / "eval" / "calibration.jsonl"))
+    p.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "eval" / "calibration.jsonl"))
     p.set_defaults(func=cmd_calibrate)
     return parser
 

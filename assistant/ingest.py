@@ -106,6 +106,7 @@ def build_index(
     manifest = store.write_version(
         name, unique, [chunk_vectors[c.id] for c in unique],
         sentences, [sentence_vectors[s.text] for s in sentences], records, skipped, updates,
+        settings.embedder,
     )
     return IngestReport(manifest, len(unique), embedded, reused, skipped, False,
                         time.perf_counter() - started)

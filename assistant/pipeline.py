@@ -70,9 +70,8 @@ class Assistant:
         manifest = self.store.manifest()
         if self._reader is None or manifest is None or manifest.version != self._reader.manifest.version:
             self._reader = self.store.open_reader()
-            embedder = get_embedder(self._reader.manifest.embedder.split(":")[0]
-                                    if not self._reader.manifest.embedder.startswith("st:")
-                                    else self._reader.manifest.embedder)
+            # Queries must be embedded by the model that built this index version.
+            embedder = get_embedder(self._reader.manifest.embedder_spec)
             self._retriever = Retriever(self._reader, embedder, self.settings.rrf_k)
             self._notes = UpdateNotes(self._reader.manifest.updates)
         return self._reader

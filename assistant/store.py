@@ -44,6 +44,7 @@ class Manifest:
     documents: list[DocumentRecord] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     updates: list[dict[str, str]] = field(default_factory=list)
+    embedder_spec: str = "e5"  # how to load the embedder again (Settings.embedder syntax)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Manifest:
@@ -155,6 +156,7 @@ class IndexStore:
         documents: list[DocumentRecord],
         skipped: list[dict[str, str]],
         updates: list[dict[str, str]] | None = None,
+        embedder_spec: str = "e5",
     ) -> Manifest:
         """Write a complete new version, then switch the manifest to it."""
         version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -187,6 +189,7 @@ class IndexStore:
             documents=documents,
             skipped=skipped,
             updates=updates or [],
+            embedder_spec=embedder_spec,
         )
         previous = self.manifest()
         tmp = self.manifest_path.with_suffix(".json.tmp")

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote as url_quote
 
 from assistant.types import Answer, Document, Section, Source
 
@@ -34,6 +35,12 @@ def _lines_to_html(text: str) -> str:
 
 def section_key(doc_id: str, label: str) -> str:
     return f"{doc_id}::{label}"
+
+
+def section_href(key: str) -> str:
+    """A link target that the page script turns into "open this section in the Handboek tab"
+    (the chatbot's sanitizer drops data-* attributes, a fragment survives)."""
+    return esc("#sectie=" + url_quote(key, safe=""))
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -102,7 +109,7 @@ def source_html(source: Source, aid: str) -> str:
         f'<div class="bron-kop"><span class="bron-nr">[{source.n}]</span> '
         f'<strong>{esc(chunk.title)}</strong> <span class="bron-meta">'
         f'{esc(" · ".join(source_meta(source)))}</span></div>'
-        f'<div class="bron-pad"><a href="#" class="open-sectie" data-sectie="{esc(key)}" '
+        f'<div class="bron-pad"><a href="{section_href(key)}" class="open-sectie" '
         f'title="Open deze sectie in het Handboek">{esc(chunk.section_label)}</a></div>'
         f"{note}"
         f'<blockquote class="bron-tekst">{highlight(chunk.text, source.quote)}</blockquote>'
@@ -120,7 +127,7 @@ def nearest_html(labels: Sequence[str], keys: dict[str, str]) -> str:
     if not labels:
         return ""
     items = "".join(
-        f'<li><a href="#" class="open-sectie" data-sectie="{esc(keys.get(label, label))}">'
+        f'<li><a href="{section_href(keys.get(label, label))}" class="open-sectie">'
         f"{esc(label)}</a></li>"
         for label in labels
     )
@@ -257,7 +264,7 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
             css += " letter"
         title = section.path[-1]
         parts.append(
-            f'<li class="{css}"><a href="#" class="open-sectie" data-sectie="{esc(entry.key)}">'
+            f'<li class="{css}"><a href="{section_href(entry.key)}" class="open-sectie">'
             f"{esc(title)}</a> {_badges(section)}</li>"
         )
     if open_details:
@@ -266,12 +273,24 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
     return "".join(parts)
 
 
-def section_html(entry: SectionEntry) -> str:
-    """One section to read: its path, badges and its cleaned text (escaped)."""
+def children_of(entry: SectionEntry, entries: Iterable[SectionEntry]) -> list[SectionEntry]:
+    path = entry.section.path
+    return [e for e in entries if e.doc_id == entry.doc_id and e.section.kind != "footnote"
+            and len(e.section.path) == len(path) + 1 and e.section.path[: len(path)] == path]
+
+
+def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> str:
+    """One section to read: its path, badges, its cleaned text (escaped) and links to its
+    subsections."""
     section = entry.section
     crumbs = " › ".join(esc(p) for p in section.path)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", section.text) if p.strip()]
     text = "".join(f"<p>{_lines_to_html(p)}</p>" for p in paragraphs)
+    more = ""
+    if children:
+        items = "".join(f'<li><a href="{section_href(c.key)}" class="open-sectie">'
+                        f"{esc(c.section.path[-1])}</a> {_badges(c.section)}</li>" for c in children)
+        more = f'<div class="onderdelen"><p><strong>Verder in deze sectie:</strong></p><ul>{items}</ul></div>'
     meta = [DOC_TYPE_LABEL.get(entry.doc_type, "Document")]
     if section.letter:
         meta.append(f"hoofdstuk {section.letter}")
@@ -282,7 +301,7 @@ def section_html(entry: SectionEntry) -> str:
     return (
         f'<article class="sectie"><p class="sectie-doc">{esc(entry.doc_title)} · '
         f'{esc(" · ".join(meta))}</p><h2>{esc(section.path[-1])}</h2>'
-        f'<p class="sectie-pad">{crumbs}</p><div class="sectie-tekst">{text}</div></article>'
+        f'<p class="sectie-pad">{crumbs}</p><div class="sectie-tekst">{text}</div>{more}</article>'
     )
 
 
@@ -291,3 +310,119 @@ def scope_badge_html(description: str) -> str:
         return ""
     return (f'<div class="afbakening">🔎 Je volgende vragen zoeken alleen binnen: '
             f"<strong>{esc(description)}</strong></div>")
+
+
+# --- page texts, style and script (plain strings; ui.py passes them to Gradio) ---------------
+
+STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("G · Gemeenschappelijke ambitie", ("Wat zijn de motieven voor een ambtelijke fusie?",
+                                        "Hoe formuleer je gezamenlijke doelstellingen?")),
+    ("R · Relatie tussen sleutelfiguren", ("Waarom is de relatie tussen sleutelfiguren zo belangrijk?",
+                                           "Hoe maak je lastige onderwerpen bespreekbaar?")),
+    ("O · Organiseren in stappen", ("Welke fasen kent een ambtelijke fusie?",
+                                    "Hoe zorg je voor eenduidige informatie en een tijdlijn?")),
+    ("E · Eigenaarschap voelen", ("Wat is een Gideonsbende?",)),
+    ("I · Inrichting", ("Welke varianten zijn er voor de topstructuur?",
+                        "Huisvesting: centraal of decentraal?")),
+    ("Per fase", ("Wat gebeurt er in fase 1?", "Wat wordt er besloten in fase 2?",
+                  "Wat gebeurt er in fase 3?")),
+)
+
+ABOUT = """\
+**Wat is dit?** Een zoek- en adviesassistent over *ambtelijke fusie*: gemeenten die hun
+ambtelijke organisaties samenvoegen en hun eigen gemeenteraad houden.
+
+**Waar komen de antwoorden vandaan?** Uit drie soorten documenten:
+- de *Handreiking ambtelijke fusie: GROEI* (2014), met de hoofdstukken Gemeenschappelijke ambitie,
+  Relatie, Organiseren in stappen, Eigenaarschap en Inrichting, en drie fasen;
+- praktijkvoorbeelden van bestaande fusieorganisaties (met hun bronnen);
+- een overzicht van de wijzigingen in de Wet gemeenschappelijke regelingen (Wgr) sinds 2014.
+
+**Hoe antwoordt het?** Met letterlijke citaten: elk antwoord bestaat uit zinnen uit de documenten,
+met [n] naar de bron. Er is standaard geen taalmodel dat zelf tekst schrijft. Staat het antwoord
+niet in de documenten, dan zegt de assistent dat en wijst hij verwante secties aan.
+
+**Wat doet het niet?** Geen juridisch advies en geen actuele of lokale feiten over jouw gemeente.
+De handreiking is van 2014: passages die later zijn gewijzigd, krijgen de melding
+*Let op: bijgewerkt*. Controleer belangrijke punten altijd in de bron.
+"""
+
+CSS = """
+.kop h1 { margin: 0; font-size: 1.6rem; }
+.kop p { margin: .2rem 0 0; color: var(--body-text-color-subdued); }
+.vraag { white-space: normal; }
+.antwoord p { margin: .3rem 0; }
+.antwoord .bezig { color: var(--body-text-color-subdued); font-style: italic; animation: puls 1.2s infinite; }
+@keyframes puls { 50% { opacity: .45; } }
+.antwoord .fout { color: #b42318; font-weight: 600; }
+.antwoord .geen-antwoord { color: #8a4b00; }
+a.bronlink { font-weight: 600; text-decoration: none; padding: 0 .1em; border-radius: 3px;
+             background: #e8f0fe; color: #1a4fb4; }
+.bijgewerkt, .bron-noot { background: #fff4d6; border-left: 4px solid #e0a800; padding: .3rem .5rem;
+                          border-radius: 4px; }
+.meldingen .melding { background: #eef4ff; border-left: 4px solid #5b8def; padding: .25rem .5rem;
+                      border-radius: 4px; font-size: .92em; }
+details.bronnen { margin-top: .6rem; border-top: 1px solid var(--border-color-primary); padding-top: .3rem; }
+details.bronnen summary { cursor: pointer; font-weight: 600; }
+.bron { margin: .5rem 0; padding: .4rem .6rem; border: 1px solid var(--border-color-primary);
+        border-radius: 6px; scroll-margin-top: 4rem; }
+.bron.uitgelicht { outline: 3px solid #5b8def; }
+.bron-meta { color: var(--body-text-color-subdued); font-size: .9em; }
+.bron-pad { font-size: .9em; margin: .15rem 0; }
+.bron-tekst { margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #ccc; font-size: .93em;
+              color: var(--body-text-color); opacity: .9; }
+.bron-tekst mark { background: #fff1a8; color: #111; padding: 0 .1em; }
+.dichtbij ul { margin: .2rem 0 0 1.2rem; }
+.afbakening { background: #e8f0fe; border: 1px solid #5b8def; border-radius: 999px;
+              padding: .3rem .8rem; display: inline-block; }
+.afbakening-rij { align-items: center; }
+.starter { justify-content: flex-start !important; text-align: left !important; }
+.groep p { margin: .5rem 0 0 !important; }
+nav.inhoud ul { list-style: none; padding-left: 0; margin: .2rem 0 .6rem; }
+nav.inhoud li { margin: .1rem 0; }
+nav.inhoud li.niveau-1 { margin-top: .45rem; font-weight: 600; }
+nav.inhoud li.niveau-2 { padding-left: 1rem; }
+nav.inhoud li.niveau-3 { padding-left: 2rem; font-size: .93em; }
+nav.inhoud summary { cursor: pointer; font-weight: 600; margin: .3rem 0; }
+.badge { font-size: .75em; border-radius: 4px; padding: 0 .35em; background: #eceff3; color: #333;
+         font-weight: 500; }
+.badge.fase { background: #e3f4e8; color: #17603a; }
+.badge.kader { background: #f3e8fd; color: #5b2a86; }
+#inhoud { max-height: 70vh; overflow-y: auto; }
+.sectie h2 { margin: .2rem 0; }
+.sectie-doc, .sectie-pad { color: var(--body-text-color-subdued); font-size: .9em; margin: 0; }
+.sectie-tekst p { line-height: 1.55; }
+"""
+
+# Runs once on page load: [n] links scroll to their source; links to #sectie=<key> open that
+# section in the Handboek tab through a hidden textbox + button (the Python side does the rest).
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a');
+    if (!link) return;
+    const href = link.getAttribute('href') || '';
+    if (href.startsWith('#sectie=')) {
+      event.preventDefault();
+      event.stopPropagation();
+      const box = document.querySelector('#nav-sectie textarea, #nav-sectie input');
+      const button = document.querySelector('#nav-open');
+      if (!box || !button) return;
+      box.value = decodeURIComponent(href.slice('#sectie='.length));
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      setTimeout(() => button.click(), 50);
+    } else if (href.startsWith('#bron-')) {
+      event.preventDefault();
+      event.stopPropagation();
+      const target = document.getElementById(href.slice(1));
+      if (!target) return;
+      const details = target.closest('details');
+      if (details) details.open = true;
+      target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      target.classList.add('uitgelicht');
+      setTimeout(() => target.classList.remove('uitgelicht'), 2500);
+      history.replaceState(null, '', href);
+    }
+  }, true);
+}
+"""

@@ -1,0 +1,242 @@
+"""The chat in the browser: the real app (ui.py) in a subprocess on a free 127.0.0.1 port, over a
+tmp corpus (handbook + Wgr document + a document full of HTML), driven with Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.ingest import build_index
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+ANSWER_TIMEOUT = 30_000
+EVIL_DOC = """---
+title: "Testgemeente <b>Kattendorp</b>"
+type: case
+---
+
+# Testgemeente Kattendorp
+
+## Kantoorkat
+
+De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ui.py stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not come up in {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("ui")
+    corpus = root / "corpus"
+    for name in ("handreiking-ambtelijke-fusie-groei.txt", "handreiking-ambtelijke-fusie-groei.meta.yaml",
+                 "law/wgr-wijzigingen.md"):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / "corpus" / name, corpus / name)
+    (root / "corpus" / "kattendorp.md").write_text(EVIL_DOC, "utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", var_dir=root / "var")
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def app_url(app_settings: Settings) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_CORPUS": str(app_settings.corpus_dir),
+           "ASSISTANT_INDEX": str(app_settings.index_dir), "ASSISTANT_VAR": str(app_settings.var_dir)}
+    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "ui.py"), "--port", str(port)],
+                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            _, stderr = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        assert "Traceback" not in (stderr or ""), stderr
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator:
+    """A fresh browser session on the app; afterwards: no request left 127.0.0.1, no dialog."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    hosts: set[str] = set()
+    dialogs: list[str] = []
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url, wait_until="load")
+    expect(page.locator("#vraag textarea")).to_be_visible()
+    yield page
+    assert hosts <= LOCAL_HOSTS, f"requests outside 127.0.0.1: {hosts - LOCAL_HOSTS}"
+    assert dialogs == []
+    assert page.evaluate("() => window.__pwned") is None
+    context.close()
+
+
+def ask(page, question: str) -> object:
+    """Type a question, press Enter, wait for the finished answer; returns its locator."""
+    answers = page.locator("#gesprek .antwoord")
+    before = answers.count()
+    page.locator("#vraag textarea").fill(question)
+    page.locator("#vraag textarea").press("Enter")
+    answer = answers.nth(before)
+    expect(answer.locator(".bezig")).to_have_count(0, timeout=ANSWER_TIMEOUT)
+    expect(answer.locator(".bronnen, .geen-antwoord, .fout").first).to_be_visible()
+    return answer
+
+
+def test_answer_is_cited_and_n_leads_to_its_highlighted_source(page) -> None:
+    answer = ask(page, "Wat is een Gideonsbende?")
+    expect(answer).to_contain_text("Gideonsbende")
+    expect(answer.locator("a.bronlink").first).to_have_text("[1]")
+    source = answer.locator(".bron").first
+    expect(source).to_contain_text("Handreiking ambtelijke fusie: GROEI")
+    expect(source.locator(".bron-pad")).to_contain_text("E · Eigenaarschap voelen > Gideonsbende")
+    expect(source.locator("mark")).to_contain_text("Gideonsbende")
+    page.locator("#vraag textarea").fill("ook tijdens het antwoord kan ik typen")  # input usable
+    answer.locator("a.bronlink").first.click()
+    expect(page).to_have_url(re.compile(r"#bron-a\d+-1$"))
+    expect(source).to_be_in_viewport()
+
+
+def test_starter_question_asks_it(page) -> None:
+    page.get_by_role("button", name="Welke fasen kent een ambtelijke fusie?").click()
+    expect(page.locator("#gesprek .vraag")).to_have_text("Welke fasen kent een ambtelijke fusie?")
+    answer = page.locator("#gesprek .antwoord").first
+    expect(answer.locator(".bron").first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(answer).to_contain_text("fasen")
+
+
+def test_section_in_handbook_tab_scopes_the_next_question(page) -> None:
+    page.get_by_role("tab", name="Handboek").click()
+    page.locator("#inhoud a", has_text="Gideonsbende").click()
+    expect(page.locator("#sectie h2")).to_have_text("Gideonsbende")
+    expect(page.locator("#sectie .sectie-tekst")).to_contain_text("voortrekkers")
+    page.locator("#vraag-hier").click()
+    expect(page.locator("#afbakening")).to_contain_text("Gideonsbende")
+    expect(page.locator("#vraag textarea")).to_be_visible()
+    answer = ask(page, "Wie zijn de voortrekkers?")
+    expect(answer.locator(".melding")).to_contain_text("Gezocht binnen: sectie “Gideonsbende”")
+    for path in answer.locator(".bron-pad").all():
+        expect(path).to_contain_text("E · Eigenaarschap voelen > Gideonsbende")
+    page.locator("#wis-afbakening").click()
+    expect(page.locator("#afbakening")).not_to_contain_text("Gideonsbende")
+
+
+def test_not_covered_offers_nearest_sections_in_handbook_tab(page) -> None:
+    answer = ask(page, "Wat kost een paspoort?")
+    expect(answer.locator(".geen-antwoord")).to_contain_text("gaan niet over deze vraag")
+    link = answer.locator(".dichtbij a").first
+    title = link.inner_text().split(" > ")[-1]
+    link.click()
+    expect(page.locator("#sectie h2")).to_have_text(title)
+
+
+def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Settings) -> None:
+    answer = ask(page, "Welke varianten zijn er voor de topstructuur?")
+    expect(answer.locator(".bron").first).to_be_visible()
+    page.locator("#toelichting textarea").fill("Helder, dank!")
+    page.locator("#gesprek").get_by_role("button", name="Vind ik leuk").last.click()
+    expect(page.locator("#toelichting textarea")).to_have_value("", timeout=10_000)
+    lines = app_settings.feedback_log.read_text("utf-8").splitlines()
+    record = json.loads(lines[-1])
+    assert record["vote"] == "like" and record["comment"] == "Helder, dank!"
+    assert record["question"] == "Welke varianten zijn er voor de topstructuur?"
+    assert record["sources"][0]["n"] == 1 and record["sources"][0]["doc"].endswith(".txt")
+    assert set(record) == {"time", "question", "answer", "sources", "vote", "comment"}
+
+    page.locator("#kopieer").click()
+    copied = page.locator("#kopie textarea")
+    expect(copied).to_have_value(re.compile(r"Bronnen:\n\[1\] "))
+    text = copied.input_value()
+    assert "Vraag: Welke varianten zijn er voor de topstructuur?" in text
+    assert "I · Inrichting ambtelijke fusieorganisatie" in text and "<" not in text
+
+
+def test_html_in_question_and_document_stays_inert(page) -> None:
+    question = ('<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> '
+                "Hoe heet de kantoorkat van Kattendorp?")
+    answer = ask(page, question)
+    expect(page.locator("#gesprek .vraag").first).to_contain_text('<img src=x onerror="window.__pwned=5">')
+    expect(answer).to_contain_text("Minoes")
+    expect(answer.locator(".bron mark")).to_contain_text("<script>window.__pwned=1</script>")
+    assert page.locator("#gesprek img[src=x], #gesprek script").count() == 0
+    page.get_by_role("tab", name="Handboek").click()
+    page.locator("#inhoud summary", has_text="Kattendorp").click()
+    page.locator("#inhoud a", has_text="Kantoorkat").click()
+    expect(page.locator("#sectie .sectie-tekst")).to_contain_text('<img src=x onerror="window.__pwned=2">')
+    assert page.locator("#sectie img, #sectie script, #inhoud b").count() == 0
+    time.sleep(0.5)  # give any injected handler a chance to run; the page fixture checks __pwned
+
+
+def test_ask_api_returns_the_cli_json(app_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    result = client.predict(question="Wat is een Gideonsbende?", api_name="/ask")
+    assert {"question", "answer", "answered", "mode", "sources", "timings_ms"} <= set(result)
+    assert result["answered"] is True and "[1]" in result["answer"]
+    assert {"n", "doc", "title", "section", "text", "quote", "score"} <= set(result["sources"][0])
+    assert result["sources"][0]["quote"] in result["sources"][0]["text"]
+
+    follow_up = client.predict(question="En in fase 3?", history=[[result["question"], result["answer"]]],
+                               style="kort", doc_type="handbook", api_name="/ask")
+    assert follow_up["query"] != follow_up["question"]  # the history made it a standalone query
+    assert all(s["doc"].endswith(".txt") for s in follow_up["sources"])
+
+    with pytest.raises(Exception, match="Stel een vraag: de vraag is leeg."):
+        client.predict(question="   ", api_name="/ask")
