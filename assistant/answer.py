@@ -20,6 +20,7 @@ CITATION_RE = re.compile(r"\[(\d+)\]")
 LIST_START_RE = re.compile(r"^(•|[a-h]\))\s")
 CANDIDATE_CHUNKS = 4
 LEXICAL_WEIGHT = 0.12
+RANK_PENALTY = 0.025
 STYLES = ("kort", "uitgebreid")
 MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
 SECOND_SOURCE_MARGIN = 0.025
@@ -46,7 +47,10 @@ class ScoredSentence:
 
     @property
     def is_list_item(self) -> bool:
-        return bool(LIST_START_RE.match(self.row.text))
+        """Part of a bullet or "a)" item, also when it is the item's second sentence."""
+        text = self.hit.chunk.text
+        paragraph_start = text.rfind("\n", 0, self.row.start) + 1
+        return bool(LIST_START_RE.match(text[paragraph_start:]))
 
 
 def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalIndex) -> float:
@@ -75,9 +79,12 @@ def score_sentences(retrieval: Retrieval, reader: IndexReader, lexical: LexicalI
     scored = []
     for (row, _), similarity in zip(rows, similarities, strict=True):
         rank = rank_of[row.chunk_id]
-        coverage = lexical_coverage(row.text, retrieval.query_tokens, lexical)
-        # The chunk's fused rank breaks near-ties in favour of the better-ranked passage.
-        score = float(similarity) + LEXICAL_WEIGHT * coverage - 0.01 * rank
+        # The heading counts as context: a bullet in the box "Dilemma's bij ambtelijke fusie"
+        # answers a question about dilemmas without repeating the word.
+        heading = hit_of[row.chunk_id].chunk.section[-1]
+        coverage = lexical_coverage(f"{heading} {row.text}", retrieval.query_tokens, lexical)
+        # The chunk's fused rank favours sentences from the passages retrieval trusts most.
+        score = float(similarity) + LEXICAL_WEIGHT * coverage - RANK_PENALTY * rank
         scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score))
     scored.sort(key=lambda s: -s.score)
     return scored
@@ -89,7 +96,12 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence]) -> list[Scored
     ordered = sorted(siblings, key=lambda s: s.row.start)
     index = next(i for i, s in enumerate(ordered) if s.row.start == best.row.start)
     chosen = [best]
-    if best.row.text.rstrip().endswith(":"):
+    if not best.row.text.rstrip().endswith(":") and index + 1 < len(ordered) \
+            and ordered[index + 1].row.text.rstrip().endswith(":"):
+        # "... worden drie fasen doorlopen. De drie fasen zijn:" -> take the list along.
+        chosen.append(ordered[index + 1])
+        index += 1
+    if chosen[-1].row.text.rstrip().endswith(":"):
         # What the colon announces: list items or short lines, else the one sentence after it.
         for sentence in ordered[index + 1 :]:
             is_entry = sentence.is_list_item or len(sentence.row.text) <= SHORT_LINE_CHARS
