@@ -53,12 +53,13 @@ def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = 
         latency = (time.perf_counter() - started) * 1000
         retrieval = assistant.retriever.search(answer.query, settings.k_dense, settings.k_lexical)
         chunks = [h.chunk for h in retrieval.hits]
-        rank = first_relevant_rank(item.get("expect") or [], chunks) if item.get("answerable") else None
+        answerable = bool(item.get("answerable", bool(item.get("expect"))))
+        rank = first_relevant_rank(item.get("expect") or [], chunks) if answerable else None
         terms = item.get("answer_terms") or []
         folded = fold(answer.answer)
         covered = sum(fold(t) in folded for t in terms)
         rows.append({
-            "id": item.get("id"), "question": item["question"], "answerable": bool(item.get("answerable")),
+            "id": item.get("id"), "question": item["question"], "answerable": answerable,
             "answered": answer.answered, "rank": rank, "terms": len(terms), "terms_covered": covered,
             "latency_ms": round(latency, 1), "top_section": chunks[0].section_label if chunks else None,
         })
