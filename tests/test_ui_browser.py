@@ -39,7 +39,8 @@ type: case
 
 ## Kantoorkat
 
-De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
+De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script>\
+<img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
 """
 
 
@@ -96,7 +97,9 @@ def app_url(app_settings: Settings) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             _, stderr = process.communicate()
-        assert "Traceback" not in (stderr or ""), stderr
+        # Gradio logs each gr.Error it shows; any other traceback is a bug.
+        stderr = stderr or ""
+        assert stderr.count("Traceback") == stderr.count("gradio.exceptions.Error:"), stderr
 
 
 @pytest.fixture(scope="module")

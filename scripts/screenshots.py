@@ -1,0 +1,89 @@
+"""Write docs/screenshots/chat.png and docs/screenshots/handboek.png.
+
+    .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:7860/]
+
+Without --url it starts ui.py on a free port (against the index of ASSISTANT_INDEX / index/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+QUESTION = "Wat gebeurt er in de verkenningsfase?"
+SECTION = "Fase 2: Besluiten en inrichten"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "ui.py"), "--port", str(port)], cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("ui.py did not start") from None
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("ui.py did not come up in time")
+
+
+def shoot(url: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="nl-NL", viewport={"width": 1360, "height": 1050})
+        page.goto(url, wait_until="load")
+        page.locator("#vraag textarea").fill(QUESTION)
+        page.locator("#vraag textarea").press("Enter")
+        answer = page.locator("#gesprek .antwoord").first
+        expect(answer.locator(".bron").first).to_be_visible(timeout=60_000)
+        time.sleep(0.8)
+        page.locator("#gesprek .vraag").first.scroll_into_view_if_needed()
+        page.mouse.move(0, 0)
+        page.screenshot(path=OUT / "chat.png")
+        page.get_by_role("tab", name="Handboek").click()
+        page.locator("#inhoud a", has_text=SECTION).click()
+        expect(page.locator("#sectie h2")).to_have_text(SECTION)
+        time.sleep(0.5)
+        page.screenshot(path=OUT / "handboek.png")
+        browser.close()
+    print(f"geschreven: {OUT / 'chat.png'}, {OUT / 'handboek.png'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", help="a running Fusiewijzer; default: start one")
+    args = parser.parse_args()
+    if args.url:
+        shoot(args.url)
+        return
+    process, url = start_app()
+    try:
+        shoot(url)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
