@@ -41,7 +41,11 @@ class AbstainFeatures:
         return self.top_dense - penalty * self.unknown_ratio
 
 
-def should_answer(features: AbstainFeatures, min_dutch: float = MIN_DENSE_DUTCH,
-                  min_english: float = MIN_DENSE_ENGLISH, penalty: float = UNKNOWN_PENALTY) -> bool:
+def should_answer(
+    features: AbstainFeatures,
+    min_dutch: float = MIN_DENSE_DUTCH,
+    min_english: float = MIN_DENSE_ENGLISH,
+    penalty: float = UNKNOWN_PENALTY,
+) -> bool:
     threshold = min_english if features.english else min_dutch
     return features.confidence(penalty) >= threshold

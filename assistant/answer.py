@@ -27,8 +27,48 @@ SECOND_SOURCE_MARGIN = 0.025
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
 
-ENGLISH_MARKERS = frozenset(["the", "what", "which", "who", "how", "why", "when", "where", "is", "are", "does", "do", "of", "and", "to", "in", "for"])
-DUTCH_MARKERS = frozenset(["de", "het", "een", "wat", "welke", "wie", "hoe", "waarom", "wanneer", "is", "zijn", "van", "en", "in", "voor", "op", "bij"])
+ENGLISH_MARKERS = frozenset(
+    [
+        "the",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+    ]
+)
+DUTCH_MARKERS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "wat",
+        "welke",
+        "wie",
+        "hoe",
+        "waarom",
+        "wanneer",
+        "is",
+        "zijn",
+        "van",
+        "en",
+        "in",
+        "voor",
+        "op",
+        "bij",
+    ]
+)
 
 
 def is_english(question: str) -> bool:
@@ -66,8 +106,9 @@ def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalInd
     return covered / total if total else 0.0
 
 
-def score_sentences(retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex,
-                    candidates: int = CANDIDATE_CHUNKS) -> list[ScoredSentence]:
+def score_sentences(
+    retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex, candidates: int = CANDIDATE_CHUNKS
+) -> list[ScoredSentence]:
     hits = [h for h in retrieval.hits if h.chunk.kind != "footnote"][:candidates]
     rank_of = {h.chunk.id: i for i, h in enumerate(hits)}
     hit_of = {h.chunk.id: h for h in hits}
@@ -96,8 +137,11 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence]) -> list[Scored
     ordered = sorted(siblings, key=lambda s: s.row.start)
     index = next(i for i, s in enumerate(ordered) if s.row.start == best.row.start)
     chosen = [best]
-    if not best.row.text.rstrip().endswith(":") and index + 1 < len(ordered) \
-            and ordered[index + 1].row.text.rstrip().endswith(":"):
+    if (
+        not best.row.text.rstrip().endswith(":")
+        and index + 1 < len(ordered)
+        and ordered[index + 1].row.text.rstrip().endswith(":")
+    ):
         # "... worden drie fasen doorlopen. De drie fasen zijn:" -> take the list along.
         chosen.append(ordered[index + 1])
         index += 1
@@ -170,8 +214,9 @@ def abstain_text(question: str, nearest: list[str]) -> str:
         else ["De handreiking en de praktijkvoorbeelden gaan niet over deze vraag."]
     )
     if nearest:
-        lines.append("Het dichtst in de buurt komen deze secties:" if not is_english(question)
-                     else "The nearest sections are:")
+        lines.append(
+            "Het dichtst in de buurt komen deze secties:" if not is_english(question) else "The nearest sections are:"
+        )
         lines.extend(f"- {label}" for label in nearest)
     return "\n".join(lines)
 
@@ -183,9 +228,7 @@ def nearest_sections(hits: list[Hit], limit: int = 3) -> list[str]:
 def citations_valid(answer: str, sources: list[Source]) -> bool:
     """Every [n] in the answer refers to a source, and every quote lies in its chunk."""
     numbers = [int(n) for n in CITATION_RE.findall(answer)]
-    return all(1 <= n <= len(sources) for n in numbers) and all(
-        s.quote and s.quote in s.chunk.text for s in sources
-    )
+    return all(1 <= n <= len(sources) for n in numbers) and all(s.quote and s.quote in s.chunk.text for s in sources)
 
 
 def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
@@ -202,8 +245,16 @@ def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
     return out
 
 
-def make_answer(question: str, query: str, answered: bool, text: str, sources: list[Source],
-                nearest: list[str], notices: list[str], timings: dict[str, float]) -> Answer:
+def make_answer(
+    question: str,
+    query: str,
+    answered: bool,
+    text: str,
+    sources: list[Source],
+    nearest: list[str],
+    notices: list[str],
+    timings: dict[str, float],
+) -> Answer:
     return Answer(
         question=question,
         answer=text,

@@ -34,13 +34,18 @@ def _bench_ingest(settings: Settings) -> dict[str, float]:
             shutil.copy(settings.corpus_dir / name, corpus / name)
         env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(Path(tmp) / "index")}
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=env, check=True,
-                       capture_output=True, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ingest"], env=env, check=True, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
         manifest = json.loads((Path(tmp) / "index" / "current.json").read_text("utf-8"))
         chunks = sum(d["chunks"] for d in manifest["documents"])
-    return {"ingest_handbook_s": seconds, "ingest_chunks": chunks, "ingest_chunks_per_s": chunks / seconds,
-            "ingest_peak_rss_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN)}
+    return {
+        "ingest_handbook_s": seconds,
+        "ingest_chunks": chunks,
+        "ingest_chunks_per_s": chunks / seconds,
+        "ingest_peak_rss_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
+    }
 
 
 def _bench_cold_start(settings: Settings, rounds: int) -> dict[str, float]:
@@ -49,8 +54,13 @@ def _bench_cold_start(settings: Settings, rounds: int) -> dict[str, float]:
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", "Wat is een Gideonsbende?"],
-                       env=env, check=True, capture_output=True, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ask", "--json", "Wat is een Gideonsbende?"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         times.append(time.perf_counter() - started)
     return {"cold_start_s_median": statistics.median(times)}
 
@@ -66,14 +76,22 @@ def _bench_warm(settings: Settings, questions: list[str], rounds: int) -> dict[s
             started = time.perf_counter()
             assistant.ask(question)
             latencies.append((time.perf_counter() - started) * 1000)
-    return {"warm_query_ms_p50": statistics.median(latencies), "warm_query_ms_p95": _percentile(latencies, 0.95),
-            "warm_queries": len(latencies), "query_peak_rss_mb": _peak_rss_mb()}
+    return {
+        "warm_query_ms_p50": statistics.median(latencies),
+        "warm_query_ms_p95": _percentile(latencies, 0.95),
+        "warm_queries": len(latencies),
+        "query_peak_rss_mb": _peak_rss_mb(),
+    }
 
 
-def run_bench(settings: Settings, rounds: int = 3, skip_ingest: bool = False,
-              questions_file: Path = DEFAULT_QUESTIONS) -> dict[str, float]:
-    questions = [q["question"] for q in load_questions(questions_file)] if questions_file.exists() else [
-        "Wat is een Gideonsbende?", "Welke fasen zijn er?", "Wat is een bestuurspunt?"]
+def run_bench(
+    settings: Settings, rounds: int = 3, skip_ingest: bool = False, questions_file: Path = DEFAULT_QUESTIONS
+) -> dict[str, float]:
+    questions = (
+        [q["question"] for q in load_questions(questions_file)]
+        if questions_file.exists()
+        else ["Wat is een Gideonsbende?", "Welke fasen zijn er?", "Wat is een bestuurspunt?"]
+    )
     results: dict[str, float] = {}
     if not skip_ingest:
         results.update(_bench_ingest(settings))

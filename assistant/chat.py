@@ -17,7 +17,59 @@ from assistant.types import Answer
 
 # Words that point back at an earlier turn, in Dutch and English.
 ANAPHORA = frozenset(
-    ["daar", "daarvan", "daarbij", "daarin", "daarover", "die", "dat", "deze", "dit", "hij", "zij", "ze", "hun", "hem", "het", "zo", "dan", "ook", "en", "maar", "verder", "nog", "meer", "andere", "welke", "waarom", "hoe", "wie", "wat", "variant", "variante", "derde", "tweede", "eerste", "it", "its", "they", "them", "those", "these", "that", "this", "there", "then", "also", "and", "more", "other", "else", "why", "how"]
+    [
+        "daar",
+        "daarvan",
+        "daarbij",
+        "daarin",
+        "daarover",
+        "die",
+        "dat",
+        "deze",
+        "dit",
+        "hij",
+        "zij",
+        "ze",
+        "hun",
+        "hem",
+        "het",
+        "zo",
+        "dan",
+        "ook",
+        "en",
+        "maar",
+        "verder",
+        "nog",
+        "meer",
+        "andere",
+        "welke",
+        "waarom",
+        "hoe",
+        "wie",
+        "wat",
+        "variant",
+        "variante",
+        "derde",
+        "tweede",
+        "eerste",
+        "it",
+        "its",
+        "they",
+        "them",
+        "those",
+        "these",
+        "that",
+        "this",
+        "there",
+        "then",
+        "also",
+        "and",
+        "more",
+        "other",
+        "else",
+        "why",
+        "how",
+    ]
 )
 MAX_FOLLOW_UP_CONTENT_WORDS = 4
 
@@ -56,7 +108,8 @@ class ChatSession:
         return answer
 
     @classmethod
-    def from_history(cls, assistant: Assistant, history: list[list[str]] | list[tuple[str, str]],
-                     rewrite: bool = True) -> ChatSession:
+    def from_history(
+        cls, assistant: Assistant, history: list[list[str]] | list[tuple[str, str]], rewrite: bool = True
+    ) -> ChatSession:
         turns = [(str(q), str(a)) for q, a in history]
         return cls(assistant, turns, rewrite)

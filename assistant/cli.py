@@ -18,8 +18,15 @@ from assistant.errors import AssistantError
 def _scope(args: argparse.Namespace) -> Any:
     from assistant.retrieval import Scope
 
-    only = {"handreiking": "handbook", "handbook": "handbook", "cases": "case", "case": "case",
-            "praktijk": "case", "law": "law", "wet": "law"}.get(args.only or "", args.only)
+    only = {
+        "handreiking": "handbook",
+        "handbook": "handbook",
+        "cases": "case",
+        "case": "case",
+        "praktijk": "case",
+        "law": "law",
+        "wet": "law",
+    }.get(args.only or "", args.only)
     scope = Scope(letter=args.letter, phase=args.phase, doc_type=only)
     return None if scope.is_empty else scope
 
@@ -77,7 +84,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question == "-":
         return _ask_stream(assistant, scope, args)
     if args.question is None:
-        raise AssistantError("Geef een vraag mee: assistant ask \"vraag\" (of - voor stdin).")
+        raise AssistantError('Geef een vraag mee: assistant ask "vraag" (of - voor stdin).')
     session = ChatSession(assistant)
     answer = session.ask(args.question, scope=scope, style=args.style)
     if args.json:
@@ -171,14 +178,16 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Fusiewijzer: cited answers from the handbook on ambtelijke fusie.")
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Fusiewijzer: cited answers from the handbook on ambtelijke fusie."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build or update index/ from corpus/")
     p.add_argument("--force", action="store_true", help="write a new version even if nothing changed")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("ask", help="answer a question (\"-\": JSON Lines from stdin)")
+    p = sub.add_parser("ask", help='answer a question ("-": JSON Lines from stdin)')
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")

@@ -99,9 +99,7 @@ def get_embedder(spec: str) -> Embeddings:
         return SentenceTransformerEmbeddings(str(get_model_path()), name="st:all-MiniLM-L6-v2")
     if spec.startswith("st:"):
         return SentenceTransformerEmbeddings(spec[3:])
-    raise ConfigurationError(
-        f"Onbekend embeddingmodel '{spec}'. Kies e5, minilm, use of st:<pad naar model>."
-    )
+    raise ConfigurationError(f"Onbekend embeddingmodel '{spec}'. Kies e5, minilm, use of st:<pad naar model>.")
 
 
 def embedder_name(embedder: Embeddings) -> str:

@@ -13,9 +13,7 @@ class EmptyQuestion(AssistantError):
 
 class IndexMissing(AssistantError):
     def __init__(self, path: str) -> None:
-        super().__init__(
-            f"Er is nog geen index in {path}. Bouw die eerst met `assistant ingest`."
-        )
+        super().__init__(f"Er is nog geen index in {path}. Bouw die eerst met `assistant ingest`.")
 
 
 class CorpusEmpty(AssistantError):

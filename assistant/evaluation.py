@@ -58,11 +58,19 @@ def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = 
         terms = item.get("answer_terms") or []
         folded = fold(answer.answer)
         covered = sum(fold(t) in folded for t in terms)
-        rows.append({
-            "id": item.get("id"), "question": item["question"], "answerable": answerable,
-            "answered": answer.answered, "rank": rank, "terms": len(terms), "terms_covered": covered,
-            "latency_ms": round(latency, 1), "top_section": chunks[0].section_label if chunks else None,
-        })
+        rows.append(
+            {
+                "id": item.get("id"),
+                "question": item["question"],
+                "answerable": answerable,
+                "answered": answer.answered,
+                "rank": rank,
+                "terms": len(terms),
+                "terms_covered": covered,
+                "latency_ms": round(latency, 1),
+                "top_section": chunks[0].section_label if chunks else None,
+            }
+        )
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     with_terms = [r for r in answerable if r["terms"]]
@@ -79,9 +87,15 @@ def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = 
         "hit@3": round(hit_at(3), 3),
         "hit@5": round(hit_at(5), 3),
         "mrr": round(sum(1 / r["rank"] for r in answerable if r["rank"]) / len(answerable), 3) if answerable else 0.0,
-        "abstention_accuracy": round(sum(not r["answered"] for r in unanswerable) / len(unanswerable), 3) if unanswerable else None,
-        "answered_rate_answerable": round(sum(r["answered"] for r in answerable) / len(answerable), 3) if answerable else None,
-        "answer_term_coverage": round(sum(r["terms_covered"] / r["terms"] for r in with_terms) / len(with_terms), 3) if with_terms else None,
+        "abstention_accuracy": round(sum(not r["answered"] for r in unanswerable) / len(unanswerable), 3)
+        if unanswerable
+        else None,
+        "answered_rate_answerable": round(sum(r["answered"] for r in answerable) / len(answerable), 3)
+        if answerable
+        else None,
+        "answer_term_coverage": round(sum(r["terms_covered"] / r["terms"] for r in with_terms) / len(with_terms), 3)
+        if with_terms
+        else None,
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_ms_p95": round(_percentile(latencies, 0.95), 1),
         "rows": rows,
@@ -93,10 +107,24 @@ def print_report(report: dict[str, Any]) -> None:
     for r in report["rows"]:
         mark = "" if (r["answerable"] == r["answered"]) else "  <-"
         terms = f"{r['terms_covered']}/{r['terms']}" if r["terms"] else "-"
-        print(f"{r['question'][:60]:<60} {r['rank'] or '-':>4} {str(r['answered']):>8} {terms:>6} {r['latency_ms']:>7}{mark}")
+        print(
+            f"{r['question'][:60]:<60} {r['rank'] or '-':>4} {str(r['answered']):>8} {terms:>6} "
+            f"{r['latency_ms']:>7}{mark}"
+        )
     print()
-    for key in ("questions", "answerable", "hit@1", "hit@3", "hit@5", "mrr", "abstention_accuracy",
-                "answered_rate_answerable", "answer_term_coverage", "latency_ms_p50", "latency_ms_p95"):
+    for key in (
+        "questions",
+        "answerable",
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "mrr",
+        "abstention_accuracy",
+        "answered_rate_answerable",
+        "answer_term_coverage",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ):
         print(f"{key:<26} {report[key]}")
 
 
@@ -107,12 +135,16 @@ def calibrate(settings: Settings, path: Path) -> None:
     for item in load_questions(path):
         retrieval = assistant.retriever.search(item["question"], settings.k_dense, settings.k_lexical)
         features = AbstainFeatures.of(
-            retrieval.hits, unknown_terms(retrieval.query_tokens, assistant.retriever.lexical),
-            retrieval.query_tokens, is_english(item["question"]),
+            retrieval.hits,
+            unknown_terms(retrieval.query_tokens, assistant.retriever.lexical),
+            retrieval.query_tokens,
+            is_english(item["question"]),
         )
         samples.append((features, bool(item["answerable"])))
-        print(f"{features.top_dense:.3f} {features.unknown_ratio:.2f} {'en' if features.english else 'nl'} "
-              f"{item['answerable']!s:5} {item['question']}")
+        print(
+            f"{features.top_dense:.3f} {features.unknown_ratio:.2f} {'en' if features.english else 'nl'} "
+            f"{item['answerable']!s:5} {item['question']}"
+        )
     best: tuple[float, float, float, float] | None = None
     for penalty in [x / 100 for x in range(0, 31, 2)]:
         for threshold_nl in [x / 1000 for x in range(760, 900, 2)]:
@@ -122,8 +154,10 @@ def calibrate(settings: Settings, path: Path) -> None:
                 best = (accuracy, penalty, threshold_nl, 0.0)
     english = [(f, y) for f, y in samples if f.english]
     best_en = max(
-        ((sum((f.top_dense >= t) == y for f, y in english) / max(1, len(english)), t)
-         for t in [x / 1000 for x in range(740, 880, 2)]),
+        (
+            (sum((f.top_dense >= t) == y for f, y in english) / max(1, len(english)), t)
+            for t in [x / 1000 for x in range(740, 880, 2)]
+        ),
         key=lambda pair: pair[0],
     )
     assert best is not None

@@ -17,8 +17,16 @@ def _source_ref(source: Mapping[str, Any]) -> dict[str, Any]:
     return {"n": source.get("n"), "doc": source.get("doc"), "section": source.get("section")}
 
 
-def append_feedback(path: Path, *, question: str, answer: str, sources: Iterable[Mapping[str, Any]],
-                    vote: str, comment: str = "", time: datetime | None = None) -> dict[str, Any]:
+def append_feedback(
+    path: Path,
+    *,
+    question: str,
+    answer: str,
+    sources: Iterable[Mapping[str, Any]],
+    vote: str,
+    comment: str = "",
+    time: datetime | None = None,
+) -> dict[str, Any]:
     """Append one vote. `sources` are source dicts as in `Answer.to_json()["sources"]`; only
     n, doc and section are kept. Returns the record written."""
     if vote not in VOTES:

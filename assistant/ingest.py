@@ -38,14 +38,15 @@ class IngestReport:
 
 
 def sentence_rows(chunks: Iterable[Chunk]) -> list[SentenceRow]:
-    return [
-        SentenceRow(c.id, s, e, c.text[s:e]) for c in chunks for s, e in sentence_spans(c.text)
-    ]
+    return [SentenceRow(c.id, s, e, c.text[s:e]) for c in chunks for s, e in sentence_spans(c.text)]
 
 
 def _embed_missing(
-    embedder: Embeddings, texts: dict[str, str], known: dict[str, list[float]],
-    progress: Progress | None, label: str,
+    embedder: Embeddings,
+    texts: dict[str, str],
+    known: dict[str, list[float]],
+    progress: Progress | None,
+    label: str,
 ) -> int:
     missing = [key for key in texts if key not in known]
     for i in range(0, len(missing), EMBED_BATCH):
@@ -58,7 +59,9 @@ def _embed_missing(
 
 
 def build_index(
-    settings: Settings, progress: Progress | None = None, embedder: Embeddings | None = None,
+    settings: Settings,
+    progress: Progress | None = None,
+    embedder: Embeddings | None = None,
     force: bool = False,
 ) -> IngestReport:
     """Index `settings.corpus_dir` into `settings.index_dir`. Unreadable files are skipped and
@@ -83,8 +86,14 @@ def build_index(
         chunks.extend(doc_chunks)
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         records.append(
-            DocumentRecord(document.doc_id, document.title, str(document.metadata.get("type", "")),
-                           document.sha256, modified, len(doc_chunks))
+            DocumentRecord(
+                document.doc_id,
+                document.title,
+                str(document.metadata.get("type", "")),
+                document.sha256,
+                modified,
+                len(doc_chunks),
+            )
         )
     if not chunks:
         raise CorpusEmpty(str(settings.corpus_dir))
@@ -92,24 +101,26 @@ def build_index(
     name = embedder_name(embedder)
     previous = store.manifest()
     if not force and previous is not None and previous.embedder == name and _same_documents(previous, records):
-        return IngestReport(previous, len(chunks), 0, len(chunks), skipped, True,
-                            time.perf_counter() - started)
+        return IngestReport(previous, len(chunks), 0, len(chunks), skipped, True, time.perf_counter() - started)
 
     unique = list({c.id: c for c in chunks}.values())  # identical text in one section: index once
     sentences = sentence_rows(unique)
     chunk_vectors, sentence_vectors = store.reusable_vectors(name, [c.id for c in unique])
     reused = sum(c.id in chunk_vectors for c in unique) + sum(s.text in sentence_vectors for s in sentences)
-    embedded = _embed_missing(embedder, {c.id: c.search_text for c in unique}, chunk_vectors,
-                              progress, "fragmenten")
-    embedded += _embed_missing(embedder, {s.text: s.text for s in sentences}, sentence_vectors,
-                               progress, "zinnen")
+    embedded = _embed_missing(embedder, {c.id: c.search_text for c in unique}, chunk_vectors, progress, "fragmenten")
+    embedded += _embed_missing(embedder, {s.text: s.text for s in sentences}, sentence_vectors, progress, "zinnen")
     manifest = store.write_version(
-        name, unique, [chunk_vectors[c.id] for c in unique],
-        sentences, [sentence_vectors[s.text] for s in sentences], records, skipped, updates,
+        name,
+        unique,
+        [chunk_vectors[c.id] for c in unique],
+        sentences,
+        [sentence_vectors[s.text] for s in sentences],
+        records,
+        skipped,
+        updates,
         settings.embedder,
     )
-    return IngestReport(manifest, len(unique), embedded, reused, skipped, False,
-                        time.perf_counter() - started)
+    return IngestReport(manifest, len(unique), embedded, reused, skipped, False, time.perf_counter() - started)
 
 
 def _same_documents(manifest: Manifest, records: list[DocumentRecord]) -> bool:

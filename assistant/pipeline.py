@@ -41,8 +41,9 @@ def clean_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     if len(text) > max_chars:
         cut = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
         notices.append(
-            f"Je vraag was {len(text):,} tekens lang; alleen de eerste {len(cut):,} tekens zijn gebruikt."
-            .replace(",", ".")
+            f"Je vraag was {len(text):,} tekens lang; alleen de eerste {len(cut):,} tekens zijn gebruikt.".replace(
+                ",", "."
+            )
         )
         text = cut
     return text, notices
@@ -82,8 +83,9 @@ class Assistant:
         assert self._retriever is not None
         return self._retriever
 
-    def ask(self, question: str, scope: Scope | None = None, style: str = "uitgebreid",
-            query: str | None = None) -> Answer:
+    def ask(
+        self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
+    ) -> Answer:
         """Answer `question`; `query` is the standalone search text when a conversation has
         rewritten a follow-up (defaults to the question itself)."""
         timings: dict[str, float] = {}
@@ -97,21 +99,23 @@ class Assistant:
         with _timed(timings, "compose"):
             hits = retrieval.hits
             features = AbstainFeatures.of(
-                hits, unknown_terms(retrieval.query_tokens, retriever.lexical),
-                retrieval.query_tokens, is_english(search_text),
+                hits,
+                unknown_terms(retrieval.query_tokens, retriever.lexical),
+                retrieval.query_tokens,
+                is_english(search_text),
             )
             if not hits or not should_answer(features):
                 nearest = nearest_sections(hits)
-                answer = make_answer(text, search_text, False, abstain_text(text, nearest), [],
-                                     nearest, notices, timings)
+                answer = make_answer(
+                    text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings
+                )
                 return answer
             scored = score_sentences(retrieval, self.reader, retriever.lexical)
             body, sources = compose(text, search_text, scored, style)
             sources = self._with_notes(sources)
             if not sources or not citations_valid(body, sources):
                 nearest = nearest_sections(hits)
-                return make_answer(text, search_text, False, abstain_text(text, nearest), [],
-                                   nearest, notices, timings)
+                return make_answer(text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings)
             notes = [s for s in sources if s.note]  # dated handbook passages
             if notes:
                 body += "\n\n" + "\n".join(f"**Let op: bijgewerkt** [{s.n}]: {s.note}" for s in notes)
@@ -122,6 +126,5 @@ class Assistant:
         out = []
         for source in sources:
             note = self._notes.note_for(source.quote) if source.chunk.doc_type == "handbook" else None
-            out.append(Source(source.n, source.chunk, source.quote, source.score, note)
-                       if note else source)
+            out.append(Source(source.n, source.chunk, source.quote, source.score, note) if note else source)
         return out

@@ -133,8 +133,7 @@ class Retriever:
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         dense_by_id, lexical_by_id = dict(dense), dict(lexical)
         hits = [
-            Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i),
-                sentence_rank.get(i))
+            Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i), sentence_rank.get(i))
             for i, score in fused
         ]
         return Retrieval(hits, vector, tokens)

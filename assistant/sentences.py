@@ -6,8 +6,30 @@ import re
 
 # Abbreviations whose trailing dot does not end a sentence.
 ABBREVIATIONS = {
-    "vs", "o.l.v", "etc", "p", "par", "bijv", "bv", "d.w.z", "i.p.v", "m.b.t", "t.a.v", "o.a",
-    "nr", "art", "e.d", "z.g.a.n", "resp", "incl", "excl", "dhr", "mevr", "ca", "e.g", "i.e",
+    "vs",
+    "o.l.v",
+    "etc",
+    "p",
+    "par",
+    "bijv",
+    "bv",
+    "d.w.z",
+    "i.p.v",
+    "m.b.t",
+    "t.a.v",
+    "o.a",
+    "nr",
+    "art",
+    "e.d",
+    "z.g.a.n",
+    "resp",
+    "incl",
+    "excl",
+    "dhr",
+    "mevr",
+    "ca",
+    "e.g",
+    "i.e",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[’”'\")]*\s+(?=[\"‘“'(]?[A-Z0-9À-Ý•])|\n+")
 

@@ -130,8 +130,9 @@ class IndexStore:
         except (FileNotFoundError, json.JSONDecodeError, TypeError, KeyError):
             return None
 
-    def reusable_vectors(self, embedder: str, chunk_ids: list[str]
-                         ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    def reusable_vectors(
+        self, embedder: str, chunk_ids: list[str]
+    ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
         """Vectors from the live version, if it used the same embedder: chunks by id (a content
         hash, so an equal id means equal text) and sentences by their text."""
         manifest = self.manifest()
@@ -240,8 +241,7 @@ class IndexReader:
         self._sentences = sentences
         rows = chunks.get(include=["documents", "metadatas"])
         self.chunks: list[Chunk] = [
-            _chunk_from_row(i, d, m)
-            for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+            _chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
         ]
         self.chunks.sort(key=lambda c: (c.doc_id, c.start))
         self.by_id = {c.id: c for c in self.chunks}
@@ -268,8 +268,7 @@ class IndexReader:
         )
         return [
             (SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), d), 1.0 - float(dist))
-            for m, d, dist in zip(result["metadatas"][0], result["documents"][0],
-                                  result["distances"][0], strict=True)
+            for m, d, dist in zip(result["metadatas"][0], result["documents"][0], result["distances"][0], strict=True)
         ]
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:

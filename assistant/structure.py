@@ -249,8 +249,9 @@ class _TreeBuilder:
         self.themes: list[str] = []
         self.phase_names: dict[int, str] = {}
 
-    def _new(self, path: tuple[str, ...], kind: str, level: int, phase: int | None = None,
-             theme: str | None = None) -> Node:
+    def _new(
+        self, path: tuple[str, ...], kind: str, level: int, phase: int | None = None, theme: str | None = None
+    ) -> Node:
         letter = self.chapter.letter if self.chapter else None
         if phase is None and self.chapter is not None:
             phase = self.chapter.phase
@@ -275,8 +276,7 @@ class _TreeBuilder:
             node = self._new((*self.chapter.path, title), "text", 2, theme=theme)
             self.level2 = node
         else:
-            node = self._new((*self.level2.path, title), "text", 3, phase=self.level2.phase,
-                             theme=self.level2.theme)
+            node = self._new((*self.level2.path, title), "text", 3, phase=self.level2.phase, theme=self.level2.theme)
         self.current = node
 
     def open_phase(self, number: int) -> None:
@@ -288,8 +288,15 @@ class _TreeBuilder:
     def add_box(self, title: str, paragraphs: list[str], chapter: Node | None = None) -> None:
         parent = chapter or self.chapter
         base = parent.path if parent else ()
-        node = Node((*base, title), "box", parent.letter if parent else None,
-                     parent.phase if parent else None, None, 2, list(paragraphs))
+        node = Node(
+            (*base, title),
+            "box",
+            parent.letter if parent else None,
+            parent.phase if parent else None,
+            None,
+            2,
+            list(paragraphs),
+        )
         self.nodes.append(node)
 
     def add_paragraph(self, text: str) -> None:
@@ -356,8 +363,15 @@ def parse_structure(raw: str, chapter_phases: dict[str, int] | None = None) -> t
         i += 1
 
     for number, text, chapter in footnotes:
-        node = Node(((*chapter.path, f"Noot {number}") if chapter else (f"Noot {number}",)),
-                     "footnote", chapter.letter if chapter else None, None, None, 2, [text])
+        node = Node(
+            ((*chapter.path, f"Noot {number}") if chapter else (f"Noot {number}",)),
+            "footnote",
+            chapter.letter if chapter else None,
+            None,
+            None,
+            2,
+            [text],
+        )
         tree.nodes.append(node)
     return serialise(tree.nodes)
 

@@ -20,8 +20,7 @@ CITATION_RE = re.compile(r"\[(\d+)\]")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
 KIND_LABEL = {"box": "kader", "footnote": "noot", "references": "bronnenlijst"}
-DOC_TYPE_LABEL = {"handbook": "Handreiking", "case": "Praktijkvoorbeeld", "law": "Wetgeving",
-                  "study": "Onderzoek"}
+DOC_TYPE_LABEL = {"handbook": "Handreiking", "case": "Praktijkvoorbeeld", "law": "Wetgeving", "study": "Onderzoek"}
 
 
 def esc(text: str | None) -> str:
@@ -45,6 +44,7 @@ def section_href(key: str) -> str:
 
 # --- answers -------------------------------------------------------------------------------
 
+
 def answer_id(index: int) -> str:
     return f"a{index}"
 
@@ -62,8 +62,7 @@ def _inline(text: str, aid: str, n_sources: int) -> str:
         n = int(match.group(1))
         if not 1 <= n <= n_sources:
             return match.group(0)
-        return (f'<a class="bronlink" href="#{source_anchor(aid, n)}" '
-                f'title="Ga naar bron {n}">[{n}]</a>')
+        return f'<a class="bronlink" href="#{source_anchor(aid, n)}" title="Ga naar bron {n}">[{n}]</a>'
 
     return CITATION_RE.sub(link, out)
 
@@ -83,8 +82,7 @@ def highlight(text: str, quote: str) -> str:
     if start < 0:
         return _lines_to_html(text)
     end = start + len(quote)
-    return (_lines_to_html(text[:start]) + "<mark>" + _lines_to_html(quote) + "</mark>"
-            + _lines_to_html(text[end:]))
+    return _lines_to_html(text[:start]) + "<mark>" + _lines_to_html(quote) + "</mark>" + _lines_to_html(text[end:])
 
 
 def source_meta(source: Source) -> list[str]:
@@ -102,13 +100,14 @@ def source_meta(source: Source) -> list[str]:
 def source_html(source: Source, aid: str) -> str:
     chunk = source.chunk
     key = section_key(chunk.doc_id, chunk.section_label)
-    note = (f'<div class="bron-noot"><strong>Let op: bijgewerkt</strong> — {esc(source.note)}</div>'
-            if source.note else "")
+    note = (
+        f'<div class="bron-noot"><strong>Let op: bijgewerkt</strong> — {esc(source.note)}</div>' if source.note else ""
+    )
     return (
         f'<div class="bron" id="{source_anchor(aid, source.n)}">'
         f'<div class="bron-kop"><span class="bron-nr">[{source.n}]</span> '
         f'<strong>{esc(chunk.title)}</strong> <span class="bron-meta">'
-        f'{esc(" · ".join(source_meta(source)))}</span></div>'
+        f"{esc(' · '.join(source_meta(source)))}</span></div>"
         f'<div class="bron-pad"><a href="{section_href(key)}" class="open-sectie" '
         f'title="Open deze sectie in het Handboek">{esc(chunk.section_label)}</a></div>'
         f"{note}"
@@ -127,16 +126,22 @@ def nearest_html(labels: Sequence[str], keys: dict[str, str]) -> str:
     if not labels:
         return ""
     items = "".join(
-        f'<li><a href="{section_href(keys.get(label, label))}" class="open-sectie">'
-        f"{esc(label)}</a></li>"
+        f'<li><a href="{section_href(keys.get(label, label))}" class="open-sectie">{esc(label)}</a></li>'
         for label in labels
     )
-    return (f'<div class="dichtbij"><p>Lees verder in een verwante sectie (opent in het tabblad '
-            f"Handboek):</p><ul>{items}</ul></div>")
+    return (
+        f'<div class="dichtbij"><p>Lees verder in een verwante sectie (opent in het tabblad '
+        f"Handboek):</p><ul>{items}</ul></div>"
+    )
 
 
-def answer_html(answer: Answer, aid: str, keys: dict[str, str] | None = None,
-                body_markdown: str | None = None, complete: bool = True) -> str:
+def answer_html(
+    answer: Answer,
+    aid: str,
+    keys: dict[str, str] | None = None,
+    body_markdown: str | None = None,
+    complete: bool = True,
+) -> str:
     """The whole assistant message. `body_markdown` lets the UI stream a growing prefix of the
     answer text; sources, notices and nearest sections are added only when `complete`."""
     if not answer.answered:
@@ -149,11 +154,12 @@ def answer_html(answer: Answer, aid: str, keys: dict[str, str] | None = None,
     sources = ""
     if complete and answer.sources:
         items = "".join(source_html(s, aid) for s in answer.sources)
-        sources = (f'<details class="bronnen" open><summary>Bronnen ({len(answer.sources)}) — '
-                   f"klik op [n] in het antwoord om naar de bron te gaan</summary>{items}</details>")
+        sources = (
+            f'<details class="bronnen" open><summary>Bronnen ({len(answer.sources)}) — '
+            f"klik op [n] in het antwoord om naar de bron te gaan</summary>{items}</details>"
+        )
     busy = "" if complete else '<p class="bezig">bezig…</p>'
-    return (f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}'
-            f"{sources}</div>")
+    return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}{sources}</div>'
 
 
 def stream_prefixes(markdown: str) -> Iterator[str]:
@@ -183,6 +189,7 @@ def error_html(message: str) -> str:
 
 # --- plain text (copy with sources) ----------------------------------------------------------
 
+
 def answer_plain_text(answer: Answer) -> str:
     """The answer as plain text with a numbered source list, to paste into a memo."""
     body = BOLD_RE.sub(r"\1", answer.answer).strip()
@@ -191,8 +198,10 @@ def answer_plain_text(answer: Answer) -> str:
         lines += ["", "Bronnen:"]
         for source in answer.sources:
             meta = ", ".join(source_meta(source)[1:])
-            lines.append(f"[{source.n}] {source.chunk.title} ({source.chunk.doc_id}) — "
-                         f"{source.chunk.section_label}" + (f" ({meta})" if meta else ""))
+            lines.append(
+                f"[{source.n}] {source.chunk.title} ({source.chunk.doc_id}) — "
+                f"{source.chunk.section_label}" + (f" ({meta})" if meta else "")
+            )
             if source.note:
                 lines.append(f"    Let op: bijgewerkt — {source.note}")
     if answer.notices:
@@ -201,6 +210,7 @@ def answer_plain_text(answer: Answer) -> str:
 
 
 # --- the handbook tab ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SectionEntry:
@@ -255,9 +265,11 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
             current_doc = entry.doc_id
             is_handbook = entry.doc_type == "handbook"
             kind = DOC_TYPE_LABEL.get(entry.doc_type, "Document")
-            parts.append(f'<details class="toc-doc"{" open" if is_handbook else ""}>'
-                         f'<summary><span class="badge">{esc(kind)}</span> {esc(entry.doc_title)}'
-                         f"</summary><ul>")
+            parts.append(
+                f'<details class="toc-doc"{" open" if is_handbook else ""}>'
+                f'<summary><span class="badge">{esc(kind)}</span> {esc(entry.doc_title)}'
+                f"</summary><ul>"
+            )
             open_details = True
         css = f"niveau-{min(section.level, 3)}"
         if section.level == 1 and section.letter:
@@ -275,8 +287,14 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
 
 def children_of(entry: SectionEntry, entries: Iterable[SectionEntry]) -> list[SectionEntry]:
     path = entry.section.path
-    return [e for e in entries if e.doc_id == entry.doc_id and e.section.kind != "footnote"
-            and len(e.section.path) == len(path) + 1 and e.section.path[: len(path)] == path]
+    return [
+        e
+        for e in entries
+        if e.doc_id == entry.doc_id
+        and e.section.kind != "footnote"
+        and len(e.section.path) == len(path) + 1
+        and e.section.path[: len(path)] == path
+    ]
 
 
 def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> str:
@@ -288,8 +306,11 @@ def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> 
     text = "".join(f"<p>{_lines_to_html(p)}</p>" for p in paragraphs)
     more = ""
     if children:
-        items = "".join(f'<li><a href="{section_href(c.key)}" class="open-sectie">'
-                        f"{esc(c.section.path[-1])}</a> {_badges(c.section)}</li>" for c in children)
+        items = "".join(
+            f'<li><a href="{section_href(c.key)}" class="open-sectie">'
+            f"{esc(c.section.path[-1])}</a> {_badges(c.section)}</li>"
+            for c in children
+        )
         more = f'<div class="onderdelen"><p><strong>Verder in deze sectie:</strong></p><ul>{items}</ul></div>'
     meta = [DOC_TYPE_LABEL.get(entry.doc_type, "Document")]
     if section.letter:
@@ -300,7 +321,7 @@ def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> 
         meta.append(KIND_LABEL[section.kind])
     return (
         f'<article class="sectie"><p class="sectie-doc">{esc(entry.doc_title)} · '
-        f'{esc(" · ".join(meta))}</p><h2>{esc(section.path[-1])}</h2>'
+        f"{esc(' · '.join(meta))}</p><h2>{esc(section.path[-1])}</h2>"
         f'<p class="sectie-pad">{crumbs}</p><div class="sectie-tekst">{text}</div>{more}</article>'
     )
 
@@ -308,24 +329,29 @@ def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> 
 def scope_badge_html(description: str) -> str:
     if not description:
         return ""
-    return (f'<div class="afbakening">🔎 Je volgende vragen zoeken alleen binnen: '
-            f"<strong>{esc(description)}</strong></div>")
+    return (
+        f'<div class="afbakening">🔎 Je volgende vragen zoeken alleen binnen: <strong>{esc(description)}</strong></div>'
+    )
 
 
 # --- page texts, style and script (plain strings; ui.py passes them to Gradio) ---------------
 
 STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("G · Gemeenschappelijke ambitie", ("Wat zijn de motieven voor een ambtelijke fusie?",
-                                        "Hoe formuleer je gezamenlijke doelstellingen?")),
-    ("R · Relatie tussen sleutelfiguren", ("Waarom is de relatie tussen sleutelfiguren zo belangrijk?",
-                                           "Hoe maak je lastige onderwerpen bespreekbaar?")),
-    ("O · Organiseren in stappen", ("Welke fasen kent een ambtelijke fusie?",
-                                    "Hoe zorg je voor eenduidige informatie en een tijdlijn?")),
+    (
+        "G · Gemeenschappelijke ambitie",
+        ("Wat zijn de motieven voor een ambtelijke fusie?", "Hoe formuleer je gezamenlijke doelstellingen?"),
+    ),
+    (
+        "R · Relatie tussen sleutelfiguren",
+        ("Waarom is de relatie tussen sleutelfiguren zo belangrijk?", "Hoe maak je lastige onderwerpen bespreekbaar?"),
+    ),
+    (
+        "O · Organiseren in stappen",
+        ("Welke fasen kent een ambtelijke fusie?", "Hoe zorg je voor eenduidige informatie en een tijdlijn?"),
+    ),
     ("E · Eigenaarschap voelen", ("Wat is een Gideonsbende?",)),
-    ("I · Inrichting", ("Welke varianten zijn er voor de topstructuur?",
-                        "Huisvesting: centraal of decentraal?")),
-    ("Per fase", ("Wat gebeurt er in fase 1?", "Wat wordt er besloten in fase 2?",
-                  "Wat gebeurt er in fase 3?")),
+    ("I · Inrichting", ("Welke varianten zijn er voor de topstructuur?", "Huisvesting: centraal of decentraal?")),
+    ("Per fase", ("Wat gebeurt er in fase 1?", "Wat wordt er besloten in fase 2?", "Wat gebeurt er in fase 3?")),
 )
 
 ABOUT = """\

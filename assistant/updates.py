@@ -19,8 +19,14 @@ def collect_updates(doc_id: str, title: str, metadata: dict[str, Any]) -> list[d
     out = []
     for entry in metadata.get("updates") or []:
         if isinstance(entry, dict) and entry.get("handbook_quote") and entry.get("note"):
-            out.append({"handbook_quote": str(entry["handbook_quote"]), "note": str(entry["note"]),
-                        "doc": doc_id, "title": title})
+            out.append(
+                {
+                    "handbook_quote": str(entry["handbook_quote"]),
+                    "note": str(entry["note"]),
+                    "doc": doc_id,
+                    "title": title,
+                }
+            )
     return out
 
 

@@ -21,8 +21,13 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 QUESTIONS = [
     "Wat is een Gideonsbende?",
     "Welke varianten zijn er voor de topstructuur?",
@@ -42,8 +47,12 @@ def start() -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "ui.py"), "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "ui.py"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while True:
         try:
             with urllib.request.urlopen(url, timeout=2):
@@ -96,12 +105,18 @@ def main() -> None:
         first, done = answer_times(url)
     finally:
         stop(process)
-    print(f"start tot klaar (mediaan van {len(starts)}): {statistics.median(starts):.2f} s "
-          f"({', '.join(f'{s:.2f}' for s in starts)})")
-    print(f"Enter tot eerste zichtbare antwoordtekst (mediaan van {len(first)}, warm): "
-          f"{statistics.median(first) * 1000:.0f} ms")
-    print(f"Enter tot volledig antwoord met bronnen (mediaan van {len(done)}, warm): "
-          f"{statistics.median(done) * 1000:.0f} ms")
+    print(
+        f"start tot klaar (mediaan van {len(starts)}): {statistics.median(starts):.2f} s "
+        f"({', '.join(f'{s:.2f}' for s in starts)})"
+    )
+    print(
+        f"Enter tot eerste zichtbare antwoordtekst (mediaan van {len(first)}, warm): "
+        f"{statistics.median(first) * 1000:.0f} ms"
+    )
+    print(
+        f"Enter tot volledig antwoord met bronnen (mediaan van {len(done)}, warm): "
+        f"{statistics.median(done) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

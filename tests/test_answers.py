@@ -48,11 +48,14 @@ def test_english_question_is_answered_with_dutch_quotes(handbook_assistant: Assi
     _assert_citations_point_at_exact_quotes(answer)
 
 
-@pytest.mark.parametrize("question", [
-    "Hoe hoog is de OZB in Laren?",
-    "Wat kost een nieuw paspoort bij de gemeente?",
-    "What is the capital of Australia?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe hoog is de OZB in Laren?",
+        "Wat kost een nieuw paspoort bij de gemeente?",
+        "What is the capital of Australia?",
+    ],
+)
 def test_off_corpus_questions_abstain_and_name_nearest_sections(handbook_assistant: Assistant, question: str) -> None:
     answer = handbook_assistant.ask(question)
     assert not answer.answered

@@ -19,11 +19,20 @@ SOURCE_KEYS = {"n", "doc", "title", "section", "text", "quote", "score"}
 
 
 def run_cli(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ASSISTANT_INDEX": str(settings.index_dir),
-           "ASSISTANT_CORPUS": str(settings.corpus_dir), "ASSISTANT_VAR": str(settings.var_dir)}
+    env = {
+        **os.environ,
+        "ASSISTANT_INDEX": str(settings.index_dir),
+        "ASSISTANT_CORPUS": str(settings.corpus_dir),
+        "ASSISTANT_VAR": str(settings.var_dir),
+    }
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
-        text=True, env=env, timeout=300, check=False,
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
 
 
@@ -46,13 +55,15 @@ def test_ask_text_prints_answer_and_sources(handbook_settings: Settings) -> None
 
 
 def test_json_lines_from_stdin_with_history(handbook_settings: Settings) -> None:
-    lines = "\n".join([
-        "Wat is een Gideonsbende?",
-        json.dumps({"question": "En in fase 3?", "history": [["Welke fasen zijn er?", ""]]}),
-        "",
-        "   ",
-        "{not json",
-    ])
+    lines = "\n".join(
+        [
+            "Wat is een Gideonsbende?",
+            json.dumps({"question": "En in fase 3?", "history": [["Welke fasen zijn er?", ""]]}),
+            "",
+            "   ",
+            "{not json",
+        ]
+    )
     result = run_cli(handbook_settings, "ask", "--json", "-", stdin=lines)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]

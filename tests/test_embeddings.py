@@ -19,10 +19,14 @@ pytestmark = pytest.mark.slow
 def test_backend_embeds_queries_and_passages(spec: str, dim: int) -> None:
     embedder = get_embedder(spec)
     query = np.asarray(embedder.embed_query("Wat is een bestuurspunt?"))
-    passages = np.asarray(embedder.embed_documents([
-        "Een bestuurspunt is een plek waar raad, griffie en college worden gehuisvest.",
-        "De kostenverdeelsleutel bepaalt wie wat betaalt.",
-    ]))
+    passages = np.asarray(
+        embedder.embed_documents(
+            [
+                "Een bestuurspunt is een plek waar raad, griffie en college worden gehuisvest.",
+                "De kostenverdeelsleutel bepaalt wie wat betaalt.",
+            ]
+        )
+    )
     assert query.shape == (dim,) and passages.shape == (2, dim)
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
     assert passages[0] @ query > passages[1] @ query
@@ -35,8 +39,9 @@ def test_unknown_backend_is_a_clear_error() -> None:
 
 def test_sentence_transformers_backend_builds_an_index_that_answers(tmp_path) -> None:
     copy_handbook(tmp_path / "corpus")
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", var_dir=tmp_path,
-                        embedder="minilm")
+    settings = Settings(
+        corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", var_dir=tmp_path, embedder="minilm"
+    )
     report = build_index(settings)
     assert report.manifest.embedder == "st:all-MiniLM-L6-v2"
     # The abstain rule is calibrated for e5, so check the ranking this backend produces.

@@ -10,22 +10,27 @@ import pytest
 
 from assistant.feedback import append_feedback, summary, summary_lines
 
-SOURCES = [{"n": 1, "doc": "hb.txt", "title": "T", "section": "G > Tip", "text": "lang", "quote": "q",
-            "score": 0.9}]
+SOURCES = [{"n": 1, "doc": "hb.txt", "title": "T", "section": "G > Tip", "text": "lang", "quote": "q", "score": 0.9}]
 
 
 def test_append_writes_one_json_line_with_the_contract_fields(tmp_path: Path) -> None:
     log = tmp_path / "var" / "feedback.jsonl"
     when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
-    append_feedback(log, question="Vraag?", answer="Antwoord [1]", sources=SOURCES, vote="like",
-                    comment="  goed  ", time=when)
+    append_feedback(
+        log, question="Vraag?", answer="Antwoord [1]", sources=SOURCES, vote="like", comment="  goed  ", time=when
+    )
     append_feedback(log, question="Vraag?", answer="Antwoord [1]", sources=[], vote="dislike")
     lines = log.read_text("utf-8").splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
-    assert first == {"time": "2025-01-02T03:04:05Z", "question": "Vraag?", "answer": "Antwoord [1]",
-                     "sources": [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}], "vote": "like",
-                     "comment": "goed"}
+    assert first == {
+        "time": "2025-01-02T03:04:05Z",
+        "question": "Vraag?",
+        "answer": "Antwoord [1]",
+        "sources": [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}],
+        "vote": "like",
+        "comment": "goed",
+    }
     with pytest.raises(ValueError):
         append_feedback(log, question="q", answer="a", sources=[], vote="meh")
 
@@ -33,8 +38,9 @@ def test_append_writes_one_json_line_with_the_contract_fields(tmp_path: Path) ->
 def test_summary_counts_votes_and_most_disliked_questions(tmp_path: Path) -> None:
     log = tmp_path / "feedback.jsonl"
     for question, vote in [("A?", "dislike"), ("B?", "dislike"), ("A?", "dislike"), ("C?", "like")]:
-        append_feedback(log, question=question, answer="x", sources=[], vote=vote,
-                        comment="waarom" if question == "B?" else "")
+        append_feedback(
+            log, question=question, answer="x", sources=[], vote=vote, comment="waarom" if question == "B?" else ""
+        )
     with log.open("a", encoding="utf-8") as handle:
         handle.write("geen json\n")
     data = summary(log)

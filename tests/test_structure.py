@@ -49,8 +49,11 @@ def test_sections_are_contiguous_spans_of_the_cleaned_text() -> None:
     for section in sections:
         assert text[section.start : section.end] == section.text
     labels = [s.label for s in sections]
-    assert labels[:3] == ["Voorwoord", "G · Gemeenschappelijke ambitie",
-                          "G · Gemeenschappelijke ambitie > Vorm volgt inhoud"]
+    assert labels[:3] == [
+        "Voorwoord",
+        "G · Gemeenschappelijke ambitie",
+        "G · Gemeenschappelijke ambitie > Vorm volgt inhoud",
+    ]
 
 
 def _handbook():
@@ -79,15 +82,25 @@ def test_handbook_phases_and_inrichting_themes_are_recovered() -> None:
         "Fase 3: Starten en doorontwikkelen": 3,
     }
     themes = {s.theme for s in sections if s.theme}
-    assert themes == {"het takenpakket", "de bestuurlijk-juridische vormgeving", "de ambtelijke aansturing",
-                      "het organisatiemodel", "de huisvesting", "de financiële aspecten"}
+    assert themes == {
+        "het takenpakket",
+        "de bestuurlijk-juridische vormgeving",
+        "de ambtelijke aansturing",
+        "het organisatiemodel",
+        "de huisvesting",
+        "de financiële aspecten",
+    }
 
 
 def test_handbook_side_boxes_are_their_own_pieces() -> None:
     _, sections = _handbook()
     boxes = {s.path[-1] for s in sections if s.kind == "box"}
-    assert {"Motieven (3K’s) en randvoorwaarden (2G’s)", "Dilemma’s bij ambtelijke fusie",
-            "Afwegingen bij inrichting topstructuur", "Tip"} <= boxes
+    assert {
+        "Motieven (3K’s) en randvoorwaarden (2G’s)",
+        "Dilemma’s bij ambtelijke fusie",
+        "Afwegingen bij inrichting topstructuur",
+        "Tip",
+    } <= boxes
     dilemma = next(s for s in sections if s.path[-1] == "Dilemma’s bij ambtelijke fusie")
     assert "• Kwaliteitsverhoging vs. kostenreductie;" in dilemma.text
 

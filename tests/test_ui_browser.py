@@ -26,8 +26,13 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ANSWER_TIMEOUT = 30_000
 EVIL_DOC = """---
@@ -68,8 +73,11 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
 def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("ui")
     corpus = root / "corpus"
-    for name in ("handreiking-ambtelijke-fusie-groei.txt", "handreiking-ambtelijke-fusie-groei.meta.yaml",
-                 "law/wgr-wijzigingen.md"):
+    for name in (
+        "handreiking-ambtelijke-fusie-groei.txt",
+        "handreiking-ambtelijke-fusie-groei.meta.yaml",
+        "law/wgr-wijzigingen.md",
+    ):
         (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_ROOT / "corpus" / name, corpus / name)
     (root / "corpus" / "kattendorp.md").write_text(EVIL_DOC, "utf-8")
@@ -81,11 +89,20 @@ def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def app_url(app_settings: Settings) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "ASSISTANT_CORPUS": str(app_settings.corpus_dir),
-           "ASSISTANT_INDEX": str(app_settings.index_dir), "ASSISTANT_VAR": str(app_settings.var_dir)}
-    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "ui.py"), "--port", str(port)],
-                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS": str(app_settings.corpus_dir),
+        "ASSISTANT_INDEX": str(app_settings.index_dir),
+        "ASSISTANT_VAR": str(app_settings.var_dir),
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "ui.py"), "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for(url, process)
@@ -211,8 +228,9 @@ def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Se
 
 
 def test_html_in_question_and_document_stays_inert(page) -> None:
-    question = ('<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> '
-                "Hoe heet de kantoorkat van Kattendorp?")
+    question = (
+        '<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> Hoe heet de kantoorkat van Kattendorp?'
+    )
     answer = ask(page, question)
     expect(page.locator("#gesprek .vraag").first).to_contain_text('<img src=x onerror="window.__pwned=5">')
     expect(answer).to_contain_text("Minoes")
@@ -236,8 +254,13 @@ def test_ask_api_returns_the_cli_json(app_url: str) -> None:
     assert {"n", "doc", "title", "section", "text", "quote", "score"} <= set(result["sources"][0])
     assert result["sources"][0]["quote"] in result["sources"][0]["text"]
 
-    follow_up = client.predict(question="En in fase 3?", history=[[result["question"], result["answer"]]],
-                               style="kort", doc_type="handbook", api_name="/ask")
+    follow_up = client.predict(
+        question="En in fase 3?",
+        history=[[result["question"], result["answer"]]],
+        style="kort",
+        doc_type="handbook",
+        api_name="/ask",
+    )
     assert follow_up["query"] != follow_up["question"]  # the history made it a standalone query
     assert all(s["doc"].endswith(".txt") for s in follow_up["sources"])
 

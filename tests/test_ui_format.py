@@ -8,19 +8,36 @@ from assistant.types import Answer, Chunk, Document, Section, Source
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
-def chunk(text: str, section: tuple[str, ...] = ("I · Inrichting", "Huisvesting"), phase: int | None = 2,
-          doc_type: str = "handbook") -> Chunk:
-    return Chunk(id="c1", doc_id="handreiking.txt", title="Handreiking ambtelijke fusie: GROEI",
-                 section=section, text=text, start=0, end=len(text), letter="I", phase=phase,
-                 doc_type=doc_type)
+def chunk(
+    text: str,
+    section: tuple[str, ...] = ("I · Inrichting", "Huisvesting"),
+    phase: int | None = 2,
+    doc_type: str = "handbook",
+) -> Chunk:
+    return Chunk(
+        id="c1",
+        doc_id="handreiking.txt",
+        title="Handreiking ambtelijke fusie: GROEI",
+        section=section,
+        text=text,
+        start=0,
+        end=len(text),
+        letter="I",
+        phase=phase,
+        doc_type=doc_type,
+    )
 
 
 def answer(question: str = "Waar komt de organisatie?") -> Answer:
     text = "Eerste zin. Centrale huisvesting is duur.\n\nTweede alinea."
-    sources = (Source(1, chunk(text), "Centrale huisvesting is duur.", 0.9, note="Sinds 2022 anders."),
-               Source(2, chunk("Zie ook de kaders.", ("G · Ambitie",), None), "Zie ook de kaders.", 0.8))
-    body = ("Centrale huisvesting is duur. [1]\n\nZie ook de kaders. [2] en [7]\n\n"
-            "**Let op: bijgewerkt** [1]: Sinds 2022 anders.")
+    sources = (
+        Source(1, chunk(text), "Centrale huisvesting is duur.", 0.9, note="Sinds 2022 anders."),
+        Source(2, chunk("Zie ook de kaders.", ("G · Ambitie",), None), "Zie ook de kaders.", 0.8),
+    )
+    body = (
+        "Centrale huisvesting is duur. [1]\n\nZie ook de kaders. [2] en [7]\n\n"
+        "**Let op: bijgewerkt** [1]: Sinds 2022 anders."
+    )
     return Answer(question, body, True, "extractive", sources, notices=("Gezocht binnen: hoofdstuk I.",))
 
 
@@ -29,8 +46,7 @@ def test_plain_text_has_question_answer_and_numbered_sources() -> None:
     assert text.splitlines()[0] == "Vraag: Waar komt de organisatie?"
     assert "Centrale huisvesting is duur. [1]" in text
     assert "**" not in text and "<" not in text
-    assert ("[1] Handreiking ambtelijke fusie: GROEI (handreiking.txt) — I · Inrichting > Huisvesting "
-            "(fase 2)") in text
+    assert ("[1] Handreiking ambtelijke fusie: GROEI (handreiking.txt) — I · Inrichting > Huisvesting (fase 2)") in text
     assert "[2] Handreiking ambtelijke fusie: GROEI (handreiking.txt) — G · Ambitie" in text
     assert "    Let op: bijgewerkt — Sinds 2022 anders." in text
     assert text.index("Bronnen:") < text.index("[1] Handreiking")
@@ -56,16 +72,27 @@ def test_answer_html_links_markers_to_sources_and_has_no_blank_lines() -> None:
 
 def test_question_and_corpus_html_are_escaped() -> None:
     assert "<script>" not in fmt.question_html(EVIL)
-    evil = Answer(EVIL, f"{EVIL} [1]", True, "extractive",
-                  (Source(1, chunk(EVIL, (EVIL,)), EVIL, 0.5, note=EVIL),), notices=(EVIL,))
+    evil = Answer(
+        EVIL,
+        f"{EVIL} [1]",
+        True,
+        "extractive",
+        (Source(1, chunk(EVIL, (EVIL,)), EVIL, 0.5, note=EVIL),),
+        notices=(EVIL,),
+    )
     html = fmt.answer_html(evil, "a1", {})
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert "<script>" not in fmt.answer_plain_text(evil).split("Vraag:")[0]
 
 
 def test_not_answered_offers_nearest_sections_as_links() -> None:
-    abstain = Answer("Wat kost een paspoort?", "De handreiking ... gaan niet over deze vraag.\n- X", False,
-                     "extractive", nearest=("G · Ambitie > Tip", "Onbekend"))
+    abstain = Answer(
+        "Wat kost een paspoort?",
+        "De handreiking ... gaan niet over deze vraag.\n- X",
+        False,
+        "extractive",
+        nearest=("G · Ambitie > Tip", "Onbekend"),
+    )
     html = fmt.answer_html(abstain, "a1", {"G · Ambitie > Tip": "hb.txt::G · Ambitie > Tip"})
     assert "gaan niet over deze vraag" in html
     assert 'href="#sectie=hb.txt%3A%3AG%20%C2%B7%20Ambitie%20%3E%20Tip"' in html
@@ -81,8 +108,7 @@ def test_toc_and_section_view() -> None:
     sections = (
         Section(("G · Ambitie",), "Intro <i>x</i>", 0, 10, letter="G", level=1),
         Section(("G · Ambitie", "Tip"), "Een kader.", 10, 20, kind="box", letter="G", level=2),
-        Section(("O · Stappen", "Fase 1: Verkennen"), "Eerst.\n\nDan.", 20, 30, letter="O", phase=1,
-                level=2),
+        Section(("O · Stappen", "Fase 1: Verkennen"), "Eerst.\n\nDan.", 20, 30, letter="O", phase=1, level=2),
         Section(("G · Ambitie", "Noot 1"), "noot", 30, 34, kind="footnote", letter="G", level=2),
     )
     doc = Document("hb.txt", "Handreiking", "", sections, {"type": "handbook"})
