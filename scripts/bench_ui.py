@@ -10,24 +10,15 @@ Uses the index of ASSISTANT_INDEX (default index/); build it first with `assista
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
+from ui_app import launch_chromium, start_app, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUESTIONS = [
     "Wat is een Gideonsbende?",
     "Welke varianten zijn er voor de topstructuur?",
@@ -37,30 +28,11 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start() -> tuple[subprocess.Popen, str, float]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "ui.py"), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return process, url, time.perf_counter() - started
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("ui.py did not start") from None
-            time.sleep(0.1)
+    process, url = start_app(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(url, process, timeout=300)
+    return process, url, time.perf_counter() - started
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -71,7 +43,7 @@ def stop(process: subprocess.Popen) -> None:
 def answer_times(url: str) -> tuple[list[float], list[float]]:
     first, done = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(locale="nl-NL")
         page.goto(url, wait_until="load")
         box = page.locator("#vraag textarea")

@@ -8,54 +8,31 @@ Without --url it starts ui.py on a free port (against the index of ASSISTANT_IND
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
+from ui_app import ROOT, launch_chromium, start_app, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUESTION = "Wat gebeurt er in de verkenningsfase?"
 SECTION = "Fase 2: Besluiten en inrichten"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_app() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "ui.py"), "--port", str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("ui.py did not start") from None
-            time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("ui.py did not come up in time")
+def start_app_and_wait() -> tuple[subprocess.Popen, str]:
+    process, url = start_app()
+    try:
+        wait_for(url, process, timeout=300, poll=0.5)
+    except (RuntimeError, TimeoutError) as error:
+        process.terminate()
+        raise SystemExit(str(error)) from None
+    return process, url
 
 
 def shoot(url: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(locale="nl-NL", viewport={"width": 1360, "height": 1050})
         page.goto(url, wait_until="load")
         page.locator("#vraag textarea").fill(QUESTION)
@@ -82,7 +59,7 @@ def main() -> None:
     if args.url:
         shoot(args.url)
         return
-    process, url = start_app()
+    process, url = start_app_and_wait()
     try:
         shoot(url)
     finally:

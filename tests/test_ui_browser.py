@@ -4,14 +4,10 @@ tmp corpus (handbook + Wgr document + a document full of HTML), driven with Debi
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,19 +16,12 @@ import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.ingest import build_index
+from scripts.ui_app import CHROMIUM, launch_chromium, start_app, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ANSWER_TIMEOUT = 30_000
 EVIL_DOC = """---
@@ -47,26 +36,6 @@ type: case
 De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script>\
 <img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"ui.py stopped with exit code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not come up in {timeout} s")
 
 
 @pytest.fixture(scope="module")
@@ -88,24 +57,14 @@ def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def app_url(app_settings: Settings) -> Iterator[str]:
-    port = free_port()
     env = {
-        **os.environ,
         "ASSISTANT_CORPUS": str(app_settings.corpus_dir),
         "ASSISTANT_INDEX": str(app_settings.index_dir),
         "ASSISTANT_VAR": str(app_settings.var_dir),
     }
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "ui.py"), "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
+    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(url, process)
+        wait_for(url, process, poll=0.5)
         yield url
     finally:
         process.terminate()
@@ -124,7 +83,7 @@ def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

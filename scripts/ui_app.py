@@ -1,0 +1,60 @@
+"""Start ui.py on a free loopback port and launch Debian's Chromium: shared by the browser
+tests, the screenshot script and the UI benchmark."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def start_app(env: dict[str, str] | None = None, **popen: Any) -> tuple[subprocess.Popen, str]:
+    """Run ui.py on a free port; returns the process and its URL (not yet waited for)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "ui.py"), "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        **popen,
+    )
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 180, poll: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ui.py stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(poll)
+    raise TimeoutError(f"{url} did not come up in {timeout} s")
