@@ -15,62 +15,6 @@ from assistant.retrieval import Scope
 from assistant.tokens import fold, tokenize
 from assistant.types import Answer
 
-# Words that point back at an earlier turn, in Dutch and English.
-ANAPHORA = frozenset(
-    [
-        "daar",
-        "daarvan",
-        "daarbij",
-        "daarin",
-        "daarover",
-        "die",
-        "dat",
-        "deze",
-        "dit",
-        "hij",
-        "zij",
-        "ze",
-        "hun",
-        "hem",
-        "het",
-        "zo",
-        "dan",
-        "ook",
-        "en",
-        "maar",
-        "verder",
-        "nog",
-        "meer",
-        "andere",
-        "welke",
-        "waarom",
-        "hoe",
-        "wie",
-        "wat",
-        "variant",
-        "variante",
-        "derde",
-        "tweede",
-        "eerste",
-        "it",
-        "its",
-        "they",
-        "them",
-        "those",
-        "these",
-        "that",
-        "this",
-        "there",
-        "then",
-        "also",
-        "and",
-        "more",
-        "other",
-        "else",
-        "why",
-        "how",
-    ]
-)
 MAX_FOLLOW_UP_CONTENT_WORDS = 4
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +40,6 @@ class Settings:
     min_similarity: float = field(default_factory=lambda: _env_float("ASSISTANT_MIN_SIMILARITY", 0.0))
     chunk_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_CHUNK_CHARS", 550))
     max_question_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_MAX_QUESTION_CHARS", 1000))
-
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
     def feedback_log(self) -> Path:

@@ -19,7 +19,6 @@ import yaml
 from assistant.errors import UnreadableDocument
 
 SIDECAR_SUFFIX = ".meta.yaml"
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from assistant.abstain import AbstainFeatures, should_answer
 from assistant.answer import (
@@ -56,32 +57,43 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     timings[name] = (time.perf_counter() - started) * 1000
 
 
+@dataclass(frozen=True)
+class LoadedIndex:
+    """One index version with what answering needs from it."""
+
+    reader: IndexReader
+    retriever: Retriever
+    notes: UpdateNotes
+
+
 class Assistant:
     """Loaded index + models; answers questions. Reopens the index when a new version goes live."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.store = IndexStore(self.settings.index_dir)
-        self._reader: IndexReader | None = None
-        self._retriever: Retriever | None = None
-        self._notes: UpdateNotes | None = None
+        self._loaded: LoadedIndex | None = None
+
+    def loaded(self) -> LoadedIndex:
+        """The live index version, reopened when `assistant ingest` has switched to a new one
+        (one small manifest read per call)."""
+        manifest = self.store.manifest()
+        if self._loaded is None or manifest is None or manifest.version != self._loaded.reader.manifest.version:
+            reader = self.store.open_reader()
+            # Queries must be embedded by the model that built this index version.
+            embedder = get_embedder(reader.manifest.embedder_spec)
+            self._loaded = LoadedIndex(
+                reader, Retriever(reader, embedder, self.settings.rrf_k), UpdateNotes(reader.manifest.updates)
+            )
+        return self._loaded
 
     @property
     def reader(self) -> IndexReader:
-        manifest = self.store.manifest()
-        if self._reader is None or manifest is None or manifest.version != self._reader.manifest.version:
-            self._reader = self.store.open_reader()
-            # Queries must be embedded by the model that built this index version.
-            embedder = get_embedder(self._reader.manifest.embedder_spec)
-            self._retriever = Retriever(self._reader, embedder, self.settings.rrf_k)
-            self._notes = UpdateNotes(self._reader.manifest.updates)
-        return self._reader
+        return self.loaded().reader
 
     @property
     def retriever(self) -> Retriever:
-        _ = self.reader
-        assert self._retriever is not None
-        return self._retriever
+        return self.loaded().retriever
 
     def ask(
         self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
@@ -92,39 +104,35 @@ class Assistant:
         text, notices = clean_question(question, self.settings.max_question_chars)
         search_text = clean_question(query, self.settings.max_question_chars)[0] if query else text
         with _timed(timings, "retrieve"):
-            retriever = self.retriever
-            retrieval = retriever.search(search_text, self.settings.k_dense, self.settings.k_lexical, scope)
+            index = self.loaded()
+            retrieval = index.retriever.search(search_text, self.settings.k_dense, self.settings.k_lexical, scope)
         if scope is not None and not scope.is_empty:
             notices.append(f"Gezocht binnen: {scope.describe()}.")
+
+        def abstain() -> Answer:
+            nearest = nearest_sections(retrieval.hits)
+            return make_answer(text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings)
+
         with _timed(timings, "compose"):
-            hits = retrieval.hits
             features = AbstainFeatures.of(
-                hits,
-                unknown_terms(retrieval.query_tokens, retriever.lexical),
+                retrieval.hits,
+                unknown_terms(retrieval.query_tokens, index.retriever.lexical),
                 retrieval.query_tokens,
                 is_english(search_text),
             )
-            if not hits or not should_answer(features):
-                nearest = nearest_sections(hits)
-                answer = make_answer(
-                    text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings
-                )
-                return answer
-            scored = score_sentences(retrieval, self.reader, retriever.lexical)
+            if not retrieval.hits or not should_answer(features):
+                return abstain()
+            scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             body, sources = compose(text, search_text, scored, style)
-            sources = self._with_notes(sources)
+            sources = [_with_note(source, index.notes) for source in sources]
             if not sources or not citations_valid(body, sources):
-                nearest = nearest_sections(hits)
-                return make_answer(text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings)
+                return abstain()
             notes = [s for s in sources if s.note]  # dated handbook passages
             if notes:
                 body += "\n\n" + "\n".join(f"**Let op: bijgewerkt** [{s.n}]: {s.note}" for s in notes)
         return make_answer(text, search_text, True, body, sources, [], notices, timings)
 
-    def _with_notes(self, sources: list[Source]) -> list[Source]:
-        assert self._notes is not None
-        out = []
-        for source in sources:
-            note = self._notes.note_for(source.quote) if source.chunk.doc_type == "handbook" else None
-            out.append(Source(source.n, source.chunk, source.quote, source.score, note) if note else source)
-        return out
+
+def _with_note(source: Source, notes: UpdateNotes) -> Source:
+    note = notes.note_for(source.quote) if source.chunk.doc_type == "handbook" else None
+    return replace(source, note=note) if note else source

@@ -48,10 +48,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def split_sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in sentence_spans(text)]
-
-
 def _ends_with_abbreviation(candidate: str) -> bool:
     word = candidate.rstrip().rsplit(None, 1)[-1] if candidate.strip() else ""
     return word.rstrip(".").lower().lstrip("(‘'\"") in ABBREVIATIONS

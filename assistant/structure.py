@@ -405,12 +405,3 @@ def serialise(nodes: list[Node]) -> tuple[str, list[Section]]:
         parts.append(block)
         offset += len(block) + 2
     return "\n\n".join(parts), sections
-
-
-def headings_only(sections: list[Section]) -> list[tuple[str, ...]]:
-    """Every heading path in the tree, including headings whose text sits only in children."""
-    seen: dict[tuple[str, ...], None] = {}
-    for section in sections:
-        for depth in range(1, len(section.path) + 1):
-            seen.setdefault(section.path[:depth], None)
-    return list(seen)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant.config import Settings
 from assistant.documents import build_document
 from assistant.errors import UnreadableDocument
 from assistant.loaders import corpus_files, load_document
-from assistant.types import Document, Section
+from assistant.types import Document
 
 KIND_MARK = {"box": "[kader] ", "footnote": "[noot] ", "references": "[bronnen] "}
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    doc_id: str
-    doc_title: str
-    section: Section
 
 
 def load_documents(settings: Settings) -> list[Document]:
