@@ -41,6 +41,16 @@ class Settings:
     chunk_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_CHUNK_CHARS", 550))
     max_question_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_MAX_QUESTION_CHARS", 1000))
 
+    # Optional generative answers: "ollama:<model>" or "openai:<model>"; empty = extractive only.
+    llm: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LLM", ""))
+    llm_base_url: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LLM_BASE_URL", ""))
+    # The key is read from the environment only, never from a file in the repository.
+    llm_api_key: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LLM_API_KEY", ""), repr=False)
+    llm_timeout_s: float = field(default_factory=lambda: _env_float("ASSISTANT_LLM_TIMEOUT", 20.0))
+    # Users and roles for the browser app (login is required off loopback).
+    users_file: Path = field(default_factory=lambda: _env_path("ASSISTANT_USERS", PROJECT_ROOT / "var" / "users.json"))
+    max_upload_mb: float = field(default_factory=lambda: _env_float("ASSISTANT_MAX_UPLOAD_MB", 20.0))
+
     @property
     def feedback_log(self) -> Path:
         return self.var_dir / "feedback.jsonl"
