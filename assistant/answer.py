@@ -26,6 +26,24 @@ MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
 SECOND_SOURCE_MARGIN = 0.025
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
+# Openings of a sentence that only makes sense with the one before it.
+LEANING_STARTS = (
+    "Of:",
+    "Of ",
+    "Dit ",
+    "Dat ",
+    "Deze ",
+    "Die ",
+    "Daarom",
+    "Daardoor",
+    "Zo ",
+    "Ook ",
+    "Maar ",
+    "Zij ",
+    "Ze ",
+    "Hij ",
+    "Het zijn ",
+)
 
 ENGLISH_MARKERS = frozenset(
     [
@@ -131,40 +149,47 @@ def score_sentences(
     return scored
 
 
-def _expand(best: ScoredSentence, siblings: list[ScoredSentence]) -> list[ScoredSentence]:
-    """Grow a chosen sentence into the passage a reader needs: the list it introduces (ends with
-    ':'), or the whole list it belongs to."""
+def _same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
+    lo, hi = sorted((a.row, b.row), key=lambda r: r.start)
+    return "\n" not in a.hit.chunk.text[lo.end : hi.start]
+
+
+def _expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) -> list[ScoredSentence]:
+    """Grow a chosen sentence into the passage a reader needs: the whole list it belongs to, or
+    the list it introduces (a sentence ending in ':'); in the "uitgebreid" style also the
+    sentence before it when it leans on it ("Of: ...", "Dit ...") and the one after it in the
+    same paragraph."""
     ordered = sorted(siblings, key=lambda s: s.row.start)
     index = next(i for i, s in enumerate(ordered) if s.row.start == best.row.start)
-    chosen = [best]
-    if (
-        not best.row.text.rstrip().endswith(":")
-        and index + 1 < len(ordered)
-        and ordered[index + 1].row.text.rstrip().endswith(":")
-    ):
-        # "... worden drie fasen doorlopen. De drie fasen zijn:" -> take the list along.
-        chosen.append(ordered[index + 1])
-        index += 1
-    if chosen[-1].row.text.rstrip().endswith(":"):
-        # What the colon announces: list items or short lines, else the one sentence after it.
-        for sentence in ordered[index + 1 :]:
-            is_entry = sentence.is_list_item or len(sentence.row.text) <= SHORT_LINE_CHARS
-            if len(chosen) > MAX_LIST_ITEMS or (len(chosen) > 1 and not is_entry):
-                break
-            chosen.append(sentence)
-            if not is_entry:
-                break
-    elif best.is_list_item:
-        lo = index
+    if best.is_list_item:
+        lo = hi = index
         while lo > 0 and ordered[lo - 1].is_list_item:
             lo -= 1
         if lo > 0 and ordered[lo - 1].row.text.rstrip().endswith(":"):
             lo -= 1  # include the line that introduces the list
-        hi = index
         while hi + 1 < len(ordered) and ordered[hi + 1].is_list_item:
             hi += 1
-        chosen = ordered[lo : hi + 1][: MAX_LIST_ITEMS + 1]
-    return sorted(chosen, key=lambda s: s.row.start)
+        return ordered[lo : hi + 1][: MAX_LIST_ITEMS + 1]
+
+    lo = hi = index
+    if style != "kort":
+        if lo > 0 and best.row.text.startswith(LEANING_STARTS) and _same_paragraph(ordered[lo - 1], best):
+            lo -= 1
+        if hi + 1 < len(ordered) and _same_paragraph(best, ordered[hi + 1]) and not ordered[hi].row.text.endswith(":"):
+            hi += 1
+    if hi + 1 < len(ordered) and ordered[hi + 1].row.text.rstrip().endswith(":"):
+        hi += 1  # "... drie fasen doorlopen. De drie fasen zijn:" -> take the list along
+    if ordered[hi].row.text.rstrip().endswith(":"):
+        # What the colon announces: list items or short lines, else the one sentence after it.
+        while hi + 1 < len(ordered) and hi - index < MAX_LIST_ITEMS:
+            following = ordered[hi + 1]
+            if following.is_list_item or len(following.row.text) <= SHORT_LINE_CHARS:
+                hi += 1
+            else:
+                if ordered[hi].row.text.rstrip().endswith(":"):
+                    hi += 1
+                break
+    return ordered[lo : hi + 1]
 
 
 def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, str, float]]:
@@ -183,7 +208,7 @@ def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, s
             continue
         if quotes and sentence.score < best_score - SECOND_SOURCE_MARGIN:
             break
-        chosen = _expand(sentence, by_chunk[sentence.row.chunk_id])
+        chosen = _expand(sentence, by_chunk[sentence.row.chunk_id], style)
         text = sentence.hit.chunk.text
         quotes.append((sentence.hit, text[chosen[0].row.start : chosen[-1].row.end], sentence.score))
     return quotes
