@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.retrieval import LexicalIndex, Retrieval
 from assistant.store import IndexReader, SentenceRow
-from assistant.tokens import STOPWORDS, fold, tokenize
+from assistant.tokens import STOPWORDS, is_english, tokenize
 from assistant.types import Answer, Hit, Source
 
 CITATION_RE = re.compile(r"\[(\d+)\]")
@@ -44,56 +44,6 @@ LEANING_STARTS = (
     "Hij ",
     "Het zijn ",
 )
-
-ENGLISH_MARKERS = frozenset(
-    [
-        "the",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "of",
-        "and",
-        "to",
-        "in",
-        "for",
-    ]
-)
-DUTCH_MARKERS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "wat",
-        "welke",
-        "wie",
-        "hoe",
-        "waarom",
-        "wanneer",
-        "is",
-        "zijn",
-        "van",
-        "en",
-        "in",
-        "voor",
-        "op",
-        "bij",
-    ]
-)
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"[a-z']+", fold(question))
-    english = sum(w in ENGLISH_MARKERS for w in words)
-    dutch = sum(w in DUTCH_MARKERS for w in words)
-    return english > dutch
 
 
 @dataclass(frozen=True)

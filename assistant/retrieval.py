@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
 from assistant.store import IndexReader
-from assistant.tokens import tokenize
+from assistant.tokens import lexical_query, tokenize
 from assistant.types import Chunk, Hit
 
 
@@ -120,7 +120,7 @@ class Retriever:
         if scope is not None and not scope.is_empty:
             allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
         vector = self.embedder.embed_query(query)
-        tokens = tokenize(query)
+        tokens = lexical_query(query)
         dense = self.reader.dense(vector, k_dense, allowed)
         lexical = self.lexical.search(tokens, k_lexical, allowed)
         # Sentence-level dense arm: a chunk ranks by its best-matching sentence, which finds the

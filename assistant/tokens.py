@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 STOPWORDS = frozenset(
     [
@@ -207,3 +209,76 @@ def normalize_for_match(text: str) -> str:
     """Letters and digits only, folded: for checking that a phrase occurs in a text regardless
     of punctuation, hyphenation and spacing."""
     return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+ENGLISH_MARKERS = frozenset(
+    [
+        "the",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+    ]
+)
+DUTCH_MARKERS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "wat",
+        "welke",
+        "wie",
+        "hoe",
+        "waarom",
+        "wanneer",
+        "is",
+        "zijn",
+        "van",
+        "en",
+        "in",
+        "voor",
+        "op",
+        "bij",
+    ]
+)
+GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary_en_nl.tsv"
+
+
+def is_english(text: str) -> bool:
+    """Rough language call: more English than Dutch function words."""
+    words = re.findall(r"[a-z']+", fold(text))
+    return sum(w in ENGLISH_MARKERS for w in words) > sum(w in DUTCH_MARKERS for w in words)
+
+
+@cache
+def _glossary() -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for line in GLOSSARY_FILE.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, dutch = line.split("\t", 1)
+            entries[fold(english.strip())] = dutch.strip()
+    return entries
+
+
+def lexical_query(text: str) -> list[str]:
+    """Tokens for BM25: for an English question, the Dutch glossary terms of its words are
+    added, so that a Dutch corpus gives English questions a lexical signal too."""
+    tokens = tokenize(text)
+    if not is_english(text):
+        return tokens
+    glossary = _glossary()
+    words = [w for w in _WORD.findall(fold(text))]
+    translated = [term for w in words if w in glossary for term in tokenize(glossary[w])]
+    return translated + [t for t in tokens if fold(t) not in glossary]

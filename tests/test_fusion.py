@@ -23,3 +23,13 @@ def test_an_item_in_one_list_only_still_appears() -> None:
 
 def test_empty_input() -> None:
     assert reciprocal_rank_fusion([]) == []
+
+
+def test_english_question_gets_dutch_lexical_terms() -> None:
+    from assistant.tokens import is_english, lexical_query
+
+    assert is_english("What is the biggest pitfall after the merger?")
+    assert not is_english("Wat is de grootste valkuil na de fusie?")
+    tokens = lexical_query("What is the biggest pitfall after the merger?")
+    assert {"valkuil", "fusie"} <= set(tokens)
+    assert lexical_query("Wat is een Gideonsbende?") == ["gideonsbende"]
