@@ -97,3 +97,40 @@ def test_a_corpus_with_nothing_readable_keeps_the_old_index(tiny_settings: Setti
     with pytest.raises(CorpusEmpty):
         build_index(tiny_settings, embedder=HashEmbeddings())
     assert IndexStore(tiny_settings.index_dir).manifest() == before
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_the_previous_index_answering(handbook_settings: Settings, tmp_path) -> None:
+    """`assistant ingest` killed mid-way (SIGKILL while embedding) must not touch the live index."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from assistant.pipeline import Assistant
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(handbook_settings.corpus_dir, corpus)
+    shutil.copytree(handbook_settings.index_dir, index)
+    settings = Settings(corpus_dir=corpus, index_dir=index, var_dir=tmp_path / "var")
+    before = IndexStore(index).manifest()
+    handbook = corpus / "handreiking-ambtelijke-fusie-groei.txt"
+    (corpus / "kopie.txt").write_text(handbook.read_text("utf-8").replace("GROEI", "GROEI-kopie"), "utf-8")
+
+    env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(index)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    # Wait until embedding has visibly started (the progress bar), then kill without warning.
+    assert process.stderr is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and "embedding" not in process.stderr.read(64):
+        pass
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    assert IndexStore(index).manifest() == before
+    answer = Assistant(settings).ask("Wat is een Gideonsbende?")
+    assert answer.answered and "Gideonsbende" in answer.sources[0].chunk.section_label
