@@ -24,6 +24,9 @@ RANK_PENALTY = 0.025
 STYLES = ("kort", "uitgebreid")
 MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
 SECOND_SOURCE_MARGIN = 0.025
+OTHER_KIND_WINDOW = 10  # look this deep in the fused ranking for the other kind of document
+OTHER_KIND_CHUNKS = 2
+OTHER_KIND_MARGIN = 0.06
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
 # Openings of a sentence that only makes sense with the one before it.
@@ -77,8 +80,17 @@ def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalInd
 def score_sentences(
     retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex, candidates: int = CANDIDATE_CHUNKS
 ) -> list[ScoredSentence]:
-    hits = [h for h in retrieval.hits if h.chunk.kind != "footnote"][:candidates]
-    rank_of = {h.chunk.id: i for i, h in enumerate(hits)}
+    usable = [h for h in retrieval.hits if h.chunk.kind != "footnote"]
+    hits = usable[:candidates]
+    # Keep the other kind of document in view: a question about experiences needs both the
+    # handbook's advice and what happened in practice, and they rarely tie for the top ranks.
+    kinds = {h.chunk.doc_type for h in hits}
+    hits += [h for h in usable[candidates:OTHER_KIND_WINDOW] if h.chunk.doc_type not in kinds][:OTHER_KIND_CHUNKS]
+    # Rank within the document's kind, so the other kind's best passage is not penalised for
+    # standing behind the first kind's.
+    rank_of: dict[str, int] = {}
+    for hit in hits:
+        rank_of[hit.chunk.id] = sum(1 for h in hits[: hits.index(hit)] if h.chunk.doc_type == hit.chunk.doc_type)
     hit_of = {h.chunk.id: h for h in hits}
     rows = reader.sentence_vectors(list(hit_of))
     if not rows:
@@ -158,10 +170,34 @@ def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, s
             continue
         if quotes and sentence.score < best_score - SECOND_SOURCE_MARGIN:
             break
-        chosen = _expand(sentence, by_chunk[sentence.row.chunk_id], style)
-        text = sentence.hit.chunk.text
-        quotes.append((sentence.hit, text[chosen[0].row.start : chosen[-1].row.end], sentence.score))
+        quotes.append(_quote(sentence, by_chunk, style))
+    if style != "kort" and len(quotes) < MAX_SOURCES.get(style, 3):
+        quotes += _other_kind_quote(scored, quotes, by_chunk, best_score, style)
     return quotes
+
+
+def _quote(sentence: ScoredSentence, by_chunk: dict[str, list[ScoredSentence]], style: str) -> tuple[Hit, str, float]:
+    chosen = _expand(sentence, by_chunk[sentence.row.chunk_id], style)
+    text = sentence.hit.chunk.text
+    return sentence.hit, text[chosen[0].row.start : chosen[-1].row.end], sentence.score
+
+
+def _other_kind_quote(
+    scored: list[ScoredSentence],
+    quotes: list[tuple[Hit, str, float]],
+    by_chunk: dict[str, list[ScoredSentence]],
+    best_score: float,
+    style: str,
+) -> list[tuple[Hit, str, float]]:
+    """The best sentence from a kind of document the answer does not quote yet (handbook vs.
+    case or law), when it is nearly as relevant: advice and practice side by side."""
+    kinds = {q[0].chunk.doc_type for q in quotes}
+    for sentence in scored:
+        if sentence.score < best_score - OTHER_KIND_MARGIN:
+            break
+        if sentence.hit.chunk.doc_type not in kinds:
+            return [_quote(sentence, by_chunk, style)]
+    return []
 
 
 def format_quote(quote: str, n: int) -> str:
@@ -178,7 +214,8 @@ def compose(question: str, query: str, scored: list[ScoredSentence], style: str)
     if is_english(question):
         parts.append("The handbook (in Dutch) says:")
     for source in sources:
-        parts.append(format_quote(source.quote, source.n))
+        label = "" if source.chunk.doc_type == "handbook" else f"*{source.chunk.title}:* "
+        parts.append(label + format_quote(source.quote, source.n))
     return "\n\n".join(parts), sources
 
 

@@ -85,3 +85,13 @@ def test_kort_style_gives_one_source(handbook_assistant: Assistant) -> None:
     answer = handbook_assistant.ask("Wat is een bestuurspunt?", style="kort")
     assert answer.answered and len(answer.sources) == 1
     assert re.search(r"\[1\]", answer.answer)
+
+
+def test_uitgebreid_answer_puts_a_later_document_beside_the_handbook(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?")
+    kinds = [s.chunk.doc_type for s in answer.sources]
+    assert kinds[0] == "handbook" and "law" in kinds
+    law = next(s for s in answer.sources if s.chunk.doc_type == "law")
+    assert f"*{law.chunk.title}:* " in answer.answer
+    kort = handbook_assistant.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?", style="kort")
+    assert [s.chunk.doc_type for s in kort.sources] == ["handbook"]
