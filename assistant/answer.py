@@ -14,7 +14,7 @@ import numpy as np
 from assistant.retrieval import LexicalIndex, Retrieval
 from assistant.store import IndexReader, SentenceRow
 from assistant.tokens import STOPWORDS, is_english, tokenize
-from assistant.types import Answer, Hit, Source
+from assistant.types import Answer, Chunk, Hit, Source
 
 CITATION_RE = re.compile(r"\[(\d+)\]")
 LIST_START_RE = re.compile(r"^(•|[a-h]\))\s")
@@ -29,6 +29,7 @@ OTHER_KIND_CHUNKS = 2
 OTHER_KIND_MARGIN = 0.06
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
+NUMBER_WORDS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "two": 2, "three": 3, "four": 4}
 # Openings of a sentence that only makes sense with the one before it.
 LEANING_STARTS = (
     "Of:",
@@ -55,6 +56,7 @@ class ScoredSentence:
     hit: Hit
     rank: int  # rank of its chunk in the fused list
     score: float
+    continued_by: tuple[str, ...] = ()  # chunks holding the list this chunk's last line announces
 
     @property
     def is_list_item(self) -> bool:
@@ -91,6 +93,14 @@ def score_sentences(
     rank_of: dict[str, int] = {}
     for hit in hits:
         rank_of[hit.chunk.id] = sum(1 for h in hits[: hits.index(hit)] if h.chunk.doc_type == hit.chunk.doc_type)
+    continued_by: dict[str, tuple[str, ...]] = {}
+    for hit in list(hits):
+        continuation = list_continuation(hit.chunk, reader)
+        if continuation:
+            continued_by[hit.chunk.id] = tuple(c.id for c in continuation)
+            hits += [Hit(c, hit.score) for c in continuation if c.id not in {h.chunk.id for h in hits}]
+            for c in continuation:
+                rank_of.setdefault(c.id, rank_of[hit.chunk.id])
     hit_of = {h.chunk.id: h for h in hits}
     rows = reader.sentence_vectors(list(hit_of))
     if not rows:
@@ -106,9 +116,25 @@ def score_sentences(
         coverage = lexical_coverage(f"{heading} {row.text}", retrieval.query_tokens, lexical)
         # The chunk's fused rank favours sentences from the passages retrieval trusts most.
         score = float(similarity) + LEXICAL_WEIGHT * coverage - RANK_PENALTY * rank
-        scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score))
+        follows = continued_by.get(row.chunk_id, ())
+        scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score, follows))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
+    """When a chunk ends announcing a list ("... zien we twee varianten:") that continues in the
+    next chunk or in the sub-sections below it, those chunks: the next one of the same section,
+    or the first chunk of each following sub-section (as many as the announced number, else 2)."""
+    if not chunk.text.rstrip().endswith(":"):
+        return []
+    following = reader.following(chunk.id)
+    if following and following[0].section == chunk.section:
+        return following[:1]
+    match = re.search(rf"\b({'|'.join(NUMBER_WORDS)})\b[^:]*:$", chunk.text.rstrip())
+    wanted = NUMBER_WORDS[match.group(1)] if match else 2
+    firsts = list({c.section: c for c in reversed(following)}.values())[::-1]
+    return firsts[:wanted]
 
 
 def _same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
@@ -170,7 +196,11 @@ def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, s
             continue
         if quotes and sentence.score < best_score - SECOND_SOURCE_MARGIN:
             break
-        quotes.append(_quote(sentence, by_chunk, style))
+        quote = _quote(sentence, by_chunk, style)
+        quotes.append(quote)
+        if sentence.continued_by and sentence.hit.chunk.text.rstrip().endswith(quote[1].rstrip()):
+            # The quote ends where the chunk announces a list that goes on below.
+            quotes += _continuation_quotes(sentence, by_chunk, quotes, style)
     if style != "kort" and len(quotes) < MAX_SOURCES.get(style, 3):
         quotes += _other_kind_quote(scored, quotes, by_chunk, best_score, style)
     return quotes
@@ -180,6 +210,23 @@ def _quote(sentence: ScoredSentence, by_chunk: dict[str, list[ScoredSentence]], 
     chosen = _expand(sentence, by_chunk[sentence.row.chunk_id], style)
     text = sentence.hit.chunk.text
     return sentence.hit, text[chosen[0].row.start : chosen[-1].row.end], sentence.score
+
+
+def _continuation_quotes(
+    sentence: ScoredSentence,
+    by_chunk: dict[str, list[ScoredSentence]],
+    quotes: list[tuple[Hit, str, float]],
+    style: str,
+) -> list[tuple[Hit, str, float]]:
+    """The opening of each chunk that continues an announced list, so the list is not cut off."""
+    out = []
+    quoted = {q[0].chunk.id for q in quotes}
+    for chunk_id in sentence.continued_by:
+        if chunk_id in quoted or chunk_id not in by_chunk:
+            continue
+        first = min(by_chunk[chunk_id], key=lambda s: s.row.start)
+        out.append(_quote(first, by_chunk, style))
+    return out
 
 
 def _other_kind_quote(
@@ -213,10 +260,19 @@ def compose(question: str, query: str, scored: list[ScoredSentence], style: str)
     parts = []
     if is_english(question):
         parts.append("The handbook (in Dutch) says:")
+    announcer: Source | None = None  # the last quote that ended announcing a list
     for source in sources:
         label = "" if source.chunk.doc_type == "handbook" else f"*{source.chunk.title}:* "
+        if announcer is not None and _is_below(source.chunk.section, announcer.chunk.section):
+            label = f"**{source.chunk.section[-1]}:** "  # an item of the announced list
         parts.append(label + format_quote(source.quote, source.n))
+        if source.quote.rstrip().endswith(":"):
+            announcer = source
     return "\n\n".join(parts), sources
+
+
+def _is_below(section: tuple[str, ...], parent: tuple[str, ...]) -> bool:
+    return len(section) > len(parent) and section[: len(parent)] == parent
 
 
 def abstain_text(question: str, nearest: list[str]) -> str:

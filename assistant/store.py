@@ -246,6 +246,17 @@ class IndexReader:
         self.chunks.sort(key=lambda c: (c.doc_id, c.start))
         self.by_id = {c.id: c for c in self.chunks}
 
+    def following(self, chunk_id: str) -> list[Chunk]:
+        """The chunks after `chunk_id` in its document that lie in its section or below it."""
+        chunk = self.by_id[chunk_id]
+        position = self.chunks.index(chunk)
+        out = []
+        for later in self.chunks[position + 1 :]:
+            if later.doc_id != chunk.doc_id or later.section[: len(chunk.section)] != chunk.section:
+                break
+            out.append(later)
+        return out
+
     def dense(self, vector: list[float], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k chunk ids by cosine similarity, optionally only among `allowed` ids."""
         if not self.chunks:

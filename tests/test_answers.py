@@ -95,3 +95,16 @@ def test_uitgebreid_answer_puts_a_later_document_beside_the_handbook(handbook_as
     assert f"*{law.chunk.title}:* " in answer.answer
     kort = handbook_assistant.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?", style="kort")
     assert [s.chunk.doc_type for s in kort.sources] == ["handbook"]
+
+
+def test_a_list_announced_at_a_chunk_end_is_quoted_from_the_sections_below(handbook_assistant: Assistant) -> None:
+    answer = handbook_assistant.ask("Welke varianten zijn er voor de topstructuur?")
+    assert answer.answered
+    assert answer.sources[0].quote.endswith("zien we twee varianten:")
+    items = [s.chunk.section[-1] for s in answer.sources[1:3]]
+    assert items == [
+        "Directieraad bestaande uit gemeentesecretarissen",
+        "Aparte directeur, los van de gemeentesecretarissen",
+    ]
+    assert "**Directieraad bestaande uit gemeentesecretarissen:**" in answer.answer
+    _assert_citations_point_at_exact_quotes(answer)
