@@ -1,7 +1,9 @@
-"""Fusiewijzer in the browser: `python ui.py [--host H] [--port N]`.
+"""Fusiewijzer in the browser: `python ui.py [--host H] [--port N] [--login]`.
 
-Thin on purpose: it builds the Gradio page, calls the package (ChatSession, toc, feedback) and
-turns AssistantError into a Dutch gr.Error. The HTML comes from assistant/ui_format.py.
+Thin on purpose: it builds the Gradio page, calls the package (ChatSession, toc, feedback, admin,
+uploads, users) and turns AssistantError into a Dutch gr.Error. The HTML comes from
+assistant/ui_format.py. Off loopback (or with --login / ASSISTANT_LOGIN=1) users log in
+(var/users.json, `assistant users`); only admins get the Beheer tab, and its handlers check the role.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import argparse
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Any
 
-from assistant import offline
+from assistant import admin, offline
 from assistant import ui_format as fmt
 from assistant.chat import ChatSession
 from assistant.config import Settings
@@ -22,8 +25,9 @@ from assistant.ingest import build_index
 from assistant.pipeline import Assistant
 from assistant.retrieval import Scope
 from assistant.store import IndexStore
-from assistant.toc import load_documents
 from assistant.ui_format import ABOUT, CSS, JS, STARTERS
+from assistant.uploads import remove_document, save_upload
+from assistant.users import UserStore, login_required
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
 import gradio as gr  # noqa: E402
@@ -42,10 +46,16 @@ def make_scope(doc_filter: str | None, picked: dict | None) -> Scope | None:
     return None if scope.is_empty else scope
 
 
-def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
-    entries = fmt.section_entries(load_documents(settings))
-    by_key = {e.key: e for e in entries}
-    keys = fmt.label_keys(entries)
+def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
+    catalog = admin.Catalog(settings)
+    users = UserStore(settings.users_file)
+
+    def is_admin(request: gr.Request | None) -> bool:  # without login (loopback) the one user is the admin
+        return not login or users.role(request.username if request else None) == "admin"
+
+    def require_admin(request: gr.Request | None) -> None:
+        if not is_admin(request):
+            raise gr.Error("Alleen beheerders mogen documenten beheren.", title="Geen toegang")
 
     def ask_json(
         question: str,
@@ -94,7 +104,7 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
             yield chat, sessie
             raise gr.Error(message, title="Fout")
         index = len(chat) - 1
-        aid = fmt.answer_id(index)
+        aid, keys = fmt.answer_id(index), catalog.current().keys
         if answer.answered:
             for prefix in fmt.stream_prefixes(answer.answer):
                 chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys, prefix, complete=False)}
@@ -134,20 +144,21 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
         return gr.update(value=sessie["last"], visible=True)
 
     def open_section(key: str) -> tuple:
-        entry = by_key.get(key) or by_key.get(keys.get(key, ""))
+        cat = catalog.current()
+        entry = cat.by_key.get(key) or cat.by_key.get(cat.keys.get(key, ""))
         if entry is None:
             gr.Warning("Deze sectie kon niet worden gevonden.", title="Let op")
             return (gr.skip(),) * 5
         return (
             gr.Tabs(selected="handboek"),
-            fmt.section_html(entry, fmt.children_of(entry, entries)),
+            fmt.section_html(entry, fmt.children_of(entry, cat.entries)),
             entry.key,
             gr.update(interactive=True, value=f"Vraag binnen “{entry.section.path[-1]}”"),
             gr.update(value=entry.key),
         )
 
     def scope_here(key: str) -> tuple:
-        entry = by_key.get(key)
+        entry = catalog.current().by_key.get(key)
         if entry is None:
             gr.Warning("Kies eerst een sectie.", title="Let op")
             return (gr.skip(),) * 5
@@ -167,6 +178,58 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
     def new_conversation() -> tuple:
         return [], {"history": [], "records": {}, "last": ""}, gr.update(value="", visible=False)
 
+    def admin_outputs(message: str = "", ok: bool = True) -> tuple:
+        view = admin.AdminView.of(settings)
+        table = fmt.documents_table_html(view.rows, admin.HEADERS)
+        folders, documents = gr.update(choices=view.folders), gr.update(choices=view.documents, value=None)
+        return fmt.notice_html(message, ok), f"<p>{fmt.esc(view.summary)}</p>", table, documents, folders
+
+    def on_upload(path: str | None, name: str, folder: str, request: gr.Request) -> tuple:
+        require_admin(request)
+        if not path:
+            return (*admin_outputs("Kies eerst een bestand om toe te voegen.", ok=False), gr.skip(), gr.skip())
+        try:
+            saved = save_upload(settings, Path(path), (name or "").strip() or Path(path).name, folder or "uploads")
+        except AssistantError as error:
+            gr.Warning(str(error), title="Geweigerd")
+            return (*admin_outputs(str(error), ok=False), None, gr.skip())
+        return (*admin_outputs(saved.message), None, "")
+
+    def on_remove(doc: str | None, request: gr.Request) -> tuple:
+        require_admin(request)
+        if not doc:
+            return admin_outputs("Kies eerst een document om te verwijderen.", ok=False)
+        try:
+            remove_document(settings, doc)
+        except AssistantError as error:
+            return admin_outputs(str(error), ok=False)
+        return admin_outputs(f"{doc} is verwijderd. Klik op “Opnieuw indexeren” om het ook uit de index te halen.")
+
+    def on_reindex(request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
+        require_admin(request)
+        progress(0, desc="Documenten lezen…")
+        try:
+            result = admin.reindex(
+                settings, lambda done, total, label: progress((done, total), desc=f"Embedden: {label}")
+            )
+        except AssistantError as error:
+            return (*admin_outputs(str(error), ok=False), gr.skip(), gr.skip())
+        cat = catalog.current()
+        return (*admin_outputs(result.message), fmt.toc_html(cat.entries), gr.update(choices=cat.picker_choices()))
+
+    def on_load(request: gr.Request) -> tuple:
+        allowed = is_admin(request)
+        cat = catalog.current()
+        fresh = cat.version != catalog.first_version  # the page was built with the first version's tree
+        who = fmt.user_html(request.username, "beheerder" if allowed else "lezer") if login else ""
+        return (
+            gr.Tab(visible=allowed),
+            who,
+            fmt.toc_html(cat.entries) if fresh else gr.skip(),
+            gr.update(choices=cat.picker_choices()) if fresh else gr.skip(),
+            *(admin_outputs() if allowed else (gr.skip(),) * 5),
+        )
+
     with gr.Blocks(title="Fusiewijzer") as demo:
         sessie = gr.State({"history": [], "records": {}, "last": ""})
         picked = gr.State(None)
@@ -177,6 +240,7 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
             "beantwoord met letterlijke citaten uit de handreiking (2014) en praktijkvoorbeelden."
             "</p></header>"
         )
+        who = gr.HTML("", elem_id="gebruiker")
         with gr.Tabs(selected="chat") as tabs:
             with gr.Tab("Vraag en antwoord", id="chat"), gr.Row():
                 with gr.Column(scale=3):
@@ -241,12 +305,12 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
                         "rechts stel je daarna een vraag die alleen in die sectie zoekt."
                     )
                     picker = gr.Dropdown(
-                        [(f"{e.doc_title} › {e.section.label}", e.key) for e in entries],
+                        catalog.picker_choices(),
                         label="Zoek een sectie",
                         value=None,
                         elem_id="kies-sectie",
                     )
-                    gr.HTML(fmt.toc_html(entries), elem_id="inhoud")
+                    toc = gr.HTML(fmt.toc_html(catalog.entries), elem_id="inhoud")
                 with gr.Column(scale=3):
                     ask_here = gr.Button(
                         "Vraag binnen deze sectie", variant="primary", interactive=False, elem_id="vraag-hier"
@@ -254,6 +318,24 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
                     section_view = gr.HTML(
                         '<p class="leeg">Kies links een hoofdstuk of sectie om de tekst te lezen.</p>', elem_id="sectie"
                     )
+            with gr.Tab("Beheer", id="beheer", visible=not login) as admin_tab:
+                gr.Markdown(fmt.ADMIN_INTRO.format(mb=f"{settings.max_upload_mb:g}".replace(".", ",")))
+                with gr.Row():
+                    with gr.Column():
+                        upload_file = gr.File(label="Document", type="filepath", elem_id="beheer-bestand")
+                        with gr.Row():
+                            upload_name = gr.Textbox(
+                                label="Opslaan als (optioneel)", placeholder="naam.md", elem_id="beheer-naam"
+                            )
+                            upload_folder = gr.Dropdown(["uploads"], value="uploads", label="Map", elem_id="beheer-map")
+                        upload_btn = gr.Button("Toevoegen of vervangen", variant="primary", elem_id="beheer-opslaan")
+                    with gr.Column():
+                        remove_pick = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-kies")
+                        remove_btn = gr.Button("Verwijder", variant="stop", elem_id="beheer-verwijder")
+                        reindex_btn = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeer")
+                notice = gr.HTML("", elem_id="beheer-melding")
+                overview = gr.HTML("", elem_id="beheer-overzicht")
+                table = gr.HTML("", elem_id="beheer-tabel")
         nav_box = gr.Textbox(visible="hidden", elem_id="nav-sectie")
         nav_open = gr.Button(visible="hidden", elem_id="nav-open")
 
@@ -282,6 +364,14 @@ def build_app(settings: Settings, engine: Assistant) -> gr.Blocks:
             js="(k) => { setTimeout(() => document.querySelector('#vraag textarea')?.focus(), 300); return k; }",
         )
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
+        admin_io = [notice, overview, table, remove_pick, upload_folder]
+        beheer = dict(concurrency_id="beheer", api_visibility=PRIVATE)
+        upload_btn.click(
+            on_upload, [upload_file, upload_name, upload_folder], [*admin_io, upload_file, upload_name], **beheer
+        )
+        remove_btn.click(on_remove, remove_pick, admin_io, **beheer)
+        reindex_btn.click(on_reindex, None, [*admin_io, toc, picker], **beheer)
+        demo.load(on_load, None, [admin_tab, who, toc, picker, *admin_io], api_visibility=PRIVATE)
         gr.api(ask_json, api_name="ask", concurrency_id="vraag")
     return demo
 
@@ -295,11 +385,20 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fusiewijzer in de browser")
     parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
+    forced = os.environ.get("ASSISTANT_LOGIN", "") not in ("", "0")
+    parser.add_argument("--login", action="store_true", default=forced, help="log in on loopback too")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = Settings()
+    login = login_required(args.host, force=args.login)
+    users = UserStore(settings.users_file)
     try:
+        if login and not users.users():
+            raise SystemExit(
+                f"Fusiewijzer kan niet starten: op {args.host} is inloggen verplicht, maar {settings.users_file} "
+                "bevat nog geen gebruikers. Maak er een met: assistant users add NAAM --role admin"
+            )
         if IndexStore(settings.index_dir).manifest() is None:
             print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
             build_index(settings)
@@ -307,9 +406,18 @@ def main(argv: list[str] | None = None) -> None:
         engine.ask("ambtelijke fusie")  # load the index and the models before the first user
     except AssistantError as error:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
-    demo = build_app(settings, engine)
+    demo = build_app(settings, engine, login)
     demo.queue(default_concurrency_limit=1)
-    demo.launch(server_name=args.host, server_port=args.port, show_error=False, **launch_options())
+    auth = {"auth": users.check, "auth_message": fmt.LOGIN_MESSAGE} if login else {}
+    max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        show_error=False,
+        max_file_size=max_bytes,
+        **auth,
+        **launch_options(),
+    )
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def chunk_section(section: Section, max_chars: int) -> list[tuple[int, int]]:
 
 def chunk_document(document: Document, max_chars: int = 550) -> list[Chunk]:
     chunks: list[Chunk] = []
-    doc_type = str(document.metadata.get("type", "handbook"))
+    doc_type = str(document.metadata.get("type", "document"))
     pages = [normalize_for_match(t) for t in document.metadata.get("_page_texts") or []]
     for section in document.sections:
         if section.kind == "references":

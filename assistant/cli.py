@@ -1,4 +1,4 @@
-"""`assistant ingest | ask | eval | bench | toc | sources | calibrate`.
+"""`assistant ingest | ask | eval | bench | toc | sources | calibrate | users`.
 
 Errors a user can cause end as one line on stderr and exit code 2, never a traceback.
 """
@@ -177,6 +177,37 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """From stdin (first line) with --password-stdin, else asked twice without echo."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass(f"Wachtwoord voor {args.name}: ")
+    if password and getpass.getpass("Nogmaals: ") != password:
+        raise AssistantError("De wachtwoorden zijn niet gelijk; er is niets opgeslagen.")
+    return password
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.users import UserStore
+
+    store = UserStore(settings.users_file)
+    if args.action == "add":
+        user = store.add(args.name, _read_password(args), args.role)
+        print(f"Gebruiker {user.username} ({user.role}) toegevoegd aan {settings.users_file}.")
+    elif args.action == "remove":
+        store.remove(args.name)
+        print(f"Gebruiker {args.name} verwijderd uit {settings.users_file}.")
+    else:
+        users = store.users()
+        for user in users:
+            print(f"{user.username:24s} {user.role:7s} {user.created}")
+        if not users:
+            print(f"Nog geen gebruikers in {settings.users_file}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Fusiewijzer: cited answers from the handbook on ambtelijke fusie."
@@ -220,6 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="fit the abstain rule on a labelled question file")
     p.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "eval" / "calibration.jsonl"))
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("users", help="manage logins for the browser app (ASSISTANT_USERS, default var/users.json)")
+    users = p.add_subparsers(dest="action", required=True)
+    u = users.add_parser("add", help="add a user (password asked, or read from stdin)")
+    u.add_argument("name")
+    u.add_argument("--role", choices=["reader", "admin"], default="reader")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    users.add_parser("remove", help="remove a user").add_argument("name")
+    users.add_parser("list", help="list users and roles")
+    p.set_defaults(func=cmd_users)
     return parser
 
 

@@ -68,7 +68,7 @@ def build_document(raw: RawDocument) -> Document:
         title = _title(raw, raw.text)
         text, sections = parse_markdown(raw.text, title)
     metadata = dict(raw.metadata)
-    metadata.setdefault("type", "handbook" if raw.layout == "laid-out" else "document")
+    metadata.setdefault("type", "document")  # the handbook says `type: handbook` in its .meta.yaml
     if raw.page_texts:
         metadata["_page_texts"] = list(raw.page_texts)
     return Document(

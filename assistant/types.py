@@ -56,7 +56,7 @@ class Chunk:
     letter: str | None = None
     phase: int | None = None
     theme: str | None = None
-    doc_type: str = "handbook"
+    doc_type: str = "document"
     page: int | None = None
 
     @property

@@ -334,6 +334,33 @@ def scope_badge_html(description: str) -> str:
     )
 
 
+def notice_html(message: str, ok: bool = True) -> str:
+    """A status line in the Beheer tab (role=status, so screen readers announce it)."""
+    if not message:
+        return ""
+    kind = "gelukt" if ok else "geweigerd"
+    return f'<p class="beheer-{kind}" role="status">{"✓" if ok else "✕"} {esc(message)}</p>'
+
+
+def user_html(username: str | None, role_label: str) -> str:
+    if not username:
+        return ""
+    return (
+        f'<p class="gebruiker">Ingelogd als <strong>{esc(username)}</strong> ({esc(role_label)}) · '
+        '<a href="logout">Uitloggen</a></p>'
+    )
+
+
+def documents_table_html(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    """The document list of the Beheer tab; every value is escaped."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = (
+        "".join("<tr>" + "".join(f"<td>{esc(str(value))}</td>" for value in row) + "</tr>" for row in rows)
+        or f'<tr><td colspan="{len(headers)}">Geen documenten.</td></tr>'
+    )
+    return f'<table class="documenten"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 # --- page texts, style and script (plain strings; ui.py passes them to Gradio) ---------------
 
 STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -353,6 +380,13 @@ STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("I · Inrichting", ("Welke varianten zijn er voor de topstructuur?", "Huisvesting: centraal of decentraal?")),
     ("Per fase", ("Wat gebeurt er in fase 1?", "Wat wordt er besloten in fase 2?", "Wat gebeurt er in fase 3?")),
 )
+
+ADMIN_INTRO = (
+    "Voeg documenten toe (txt, md, pdf, docx, html; hoogstens {mb} MB), vervang ze (zelfde naam) of "
+    "verwijder ze, en klik daarna op **Opnieuw indexeren**. Tot de nieuwe index klaar is, beantwoordt "
+    "de vorige index de vragen."
+)
+LOGIN_MESSAGE = "Log in met je gebruikersnaam en wachtwoord voor de Fusiewijzer."
 
 ABOUT = """\
 **Wat is dit?** Een zoek- en adviesassistent over *ambtelijke fusie*: gemeenten die hun
@@ -418,6 +452,13 @@ nav.inhoud summary { cursor: pointer; font-weight: 600; margin: .3rem 0; }
 .sectie h2 { margin: .2rem 0; }
 .sectie-doc, .sectie-pad { color: var(--body-text-color-subdued); font-size: .9em; margin: 0; }
 .sectie-tekst p { line-height: 1.55; }
+.beheer-gelukt, .beheer-geweigerd { padding: .4rem .6rem; border-radius: 4px; margin: .3rem 0; }
+.beheer-gelukt { background: #e3f4e8; border-left: 4px solid #17603a; }
+.beheer-geweigerd { background: #fdecea; border-left: 4px solid #b42318; }
+table.documenten { width: 100%; border-collapse: collapse; font-size: .9em; }
+table.documenten th, table.documenten td { border-bottom: 1px solid var(--border-color-primary);
+                                           padding: .25rem .4rem; text-align: left; vertical-align: top; }
+.gebruiker { text-align: right; margin: 0; font-size: .9em; }
 """
 
 # Runs once on page load: [n] links scroll to their source; links to #sectie=<key> open that
