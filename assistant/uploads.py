@@ -104,7 +104,7 @@ def _check_content(path: Path, name: str, suffix: str, max_bytes: int) -> None:
     try:  # the loader that ingest will use must be able to read it (e.g. not an encrypted PDF)
         text = LOADERS[suffix](path)[0]
     except UnreadableDocument as error:
-        raise UploadRefused(name, str(error).split(": ", 1)[-1]) from None
+        raise UploadRefused(name, "het bestand " + str(error).split(": ", 1)[-1]) from None
     except Exception:  # noqa: BLE001 - parsers raise many types for damaged files; ingest must never see one
         raise UploadRefused(name, "het bestand is beschadigd en kan niet gelezen worden.") from None
     if not text.strip():

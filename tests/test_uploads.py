@@ -71,14 +71,14 @@ def test_each_supported_format_is_accepted(settings: Settings, tmp_path: Path, n
             make_zip({"a.txt": b"x"}),
             "dit zip-bestand is geen Word-document (word/document.xml ontbreekt).",
         ),
-        ("kapot.docx", make_broken_docx(), "het bestand is beschadigd en kan niet gelezen worden."),
+        ("kapot.docx", make_broken_docx(), "het bestand is beschadigd of geen geldig Word-document."),
         (
             "tekst.html",
             "Gewoon tekst, geen opmaak.",
             "de inhoud is geen HTML (de extensie .html klopt niet met de inhoud).",
         ),
-        ("geheim.pdf", make_encrypted_pdf(PDF_PAGES), "is versleuteld."),
-        ("kapot.pdf", make_pdf(PDF_PAGES)[:150], "is beschadigd of geen geldige PDF."),
+        ("geheim.pdf", make_encrypted_pdf(PDF_PAGES), "het bestand is versleuteld."),
+        ("kapot.pdf", make_pdf(PDF_PAGES)[:150], "het bestand is beschadigd of geen geldige PDF."),
         ("leeg.pdf", make_pdf([[]]), "er staat geen leesbare tekst in (bijvoorbeeld een gescande PDF)."),
         ("leeg.md", "", "het bestand is leeg."),
         (
