@@ -25,6 +25,7 @@ from assistant.ingest import build_index
 from assistant.pipeline import Assistant
 from assistant.retrieval import Scope
 from assistant.store import IndexStore
+from assistant.types import Answer
 from assistant.ui_format import ABOUT, CSS, JS, STARTERS
 from assistant.uploads import remove_document, save_upload
 from assistant.users import UserStore, login_required
@@ -90,8 +91,20 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         ]
         yield chat, sessie
         session = ChatSession.from_history(engine, sessie["history"])
+        index = len(chat) - 1
+        aid, keys = fmt.answer_id(index), catalog.current().keys
+        answer, streamed = None, ""
         try:
-            answer = session.ask(question, scope=scope, style=STYLES.get(style, "uitgebreid"))
+            # With a language model configured, verified text arrives piece by piece; the last
+            # item is always the final Answer (which may be the extractive fallback).
+            for item in session.ask_stream(question, scope=scope, style=STYLES.get(style, "uitgebreid")):
+                if isinstance(item, Answer):
+                    answer = item
+                    continue
+                streamed += item
+                partial = Answer(question=question, answer=streamed, answered=True, mode="llm")
+                chat[-1] = {"role": "assistant", "content": fmt.answer_html(partial, aid, keys, streamed, False)}
+                yield chat, sessie
         except AssistantError as error:
             message = str(error)
         except Exception:  # never a stack trace in the page; the log has it
@@ -99,13 +112,14 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             message = GENERIC_ERROR
         else:
             message = ""
-        if message:
+        if message or answer is None:
+            message = message or GENERIC_ERROR
             chat[-1] = {"role": "assistant", "content": fmt.error_html(message)}
             yield chat, sessie
             raise gr.Error(message, title="Fout")
-        index = len(chat) - 1
-        aid, keys = fmt.answer_id(index), catalog.current().keys
-        if answer.answered:
+        if answer.answered and not streamed:
+            # Extractive answers are complete at once; showing them sentence by sentence keeps
+            # the page alive the same way a model's stream does.
             for prefix in fmt.stream_prefixes(answer.answer):
                 chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys, prefix, complete=False)}
                 yield chat, sessie

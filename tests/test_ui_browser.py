@@ -225,3 +225,15 @@ def test_ask_api_returns_the_cli_json(app_url: str) -> None:
 
     with pytest.raises(Exception, match="Stel een vraag: de vraag is leeg."):
         client.predict(question="   ", api_name="/ask")
+
+
+def test_kort_gives_one_source_and_uitgebreid_more(page) -> None:
+    question = "Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?"
+    page.locator("#stijl").get_by_text("Kort").click()
+    kort = ask(page, question)
+    expect(kort.locator(".bron")).to_have_count(1)
+    page.locator("#stijl").get_by_text("Uitgebreid").click()
+    uitgebreid = ask(page, question)
+    expect(uitgebreid.locator(".bron").nth(1)).to_be_visible()  # more than one source
+    expect(uitgebreid.locator(".bron", has_text="Wijzigingen in de Wgr").first).to_be_visible()
+    expect(uitgebreid).to_contain_text("Let op: bijgewerkt")

@@ -1,0 +1,86 @@
+"""The chat with a language model configured: its verified text streams into the page, and a
+model that fails leaves the extractive answer with a Dutch notice. The model is the scripted
+OpenAI-compatible server from tests/llm_server.py; the client is the real langchain one."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.config import Settings
+from scripts.ui_app import launch_chromium, start_app, wait_for
+from tests.llm_server import ScriptedLLM
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+GOOD = (
+    "Een Gideonsbende is een paar enthousiaste voortrekkers die voorkomen dat tussentijds de stekker "
+    "uit het proces wordt getrokken [1]."
+)
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[ScriptedLLM]:
+    with ScriptedLLM() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def llm_app(handbook_settings: Settings, llm: ScriptedLLM) -> Iterator[str]:
+    env = {
+        "ASSISTANT_CORPUS": str(handbook_settings.corpus_dir),
+        "ASSISTANT_INDEX": str(handbook_settings.index_dir),
+        "ASSISTANT_VAR": str(handbook_settings.var_dir),
+        "ASSISTANT_LLM": "openai:test-model",
+        "ASSISTANT_LLM_BASE_URL": llm.base_url,
+        "ASSISTANT_LLM_TIMEOUT": "4",
+    }
+    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(url, process, poll=0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(llm_app: str) -> Iterator:
+    with playwright_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(locale="nl-NL")
+        page.goto(llm_app, wait_until="load")
+        expect(page.locator("#vraag textarea")).to_be_visible()
+        yield page
+        browser.close()
+
+
+def _ask(page, question: str):
+    answers = page.locator("#gesprek .antwoord")
+    before = answers.count()
+    page.locator("#vraag textarea").fill(question)
+    page.locator("#vraag textarea").press("Enter")
+    answer = answers.nth(before)
+    expect(answer.locator(".bezig")).to_have_count(0, timeout=60_000)
+    expect(answer.locator(".bronnen, .geen-antwoord, .fout").first).to_be_visible()
+    return answer
+
+
+def test_model_answer_streams_in_with_verified_citation(page, llm: ScriptedLLM) -> None:
+    llm.reply(GOOD, chunk_chars=8, chunk_delay_s=0.05)
+    answer = _ask(page, "Wat is een Gideonsbende?")
+    expect(answer).to_contain_text("enthousiaste voortrekkers")
+    expect(answer.locator("a.bronlink").first).to_have_text("[1]")
+    expect(answer.locator(".bron").first).to_contain_text("Gideonsbende")
+
+
+def test_failing_model_leaves_the_extractive_answer_with_a_notice(page, llm: ScriptedLLM) -> None:
+    llm.error(500)
+    answer = _ask(page, "Wat is een bestuurspunt?")
+    expect(answer.locator(".bron").first).to_be_visible()
+    expect(answer).to_contain_text("bestuurspunt")
+    expect(answer).to_contain_text("taalmodel")
