@@ -31,7 +31,7 @@ from assistant.sentences import sentence_spans
 from assistant.tokens import tokenize
 from assistant.types import Chunk, Source
 
-# Fitted by calibrate() on tests/test_llm.py::SUPPORT_PAIRS (see docs/llm.md). The sources are Dutch:
+# Fitted by calibrate() on eval/support_pairs.jsonl (see docs/llm.md). The sources are Dutch:
 # a Dutch sentence is checked on its words (or a very close e5 match), an English one on e5 alone.
 LEXICAL_MIN = 0.6
 SEMANTIC_FLOOR_DUTCH = 0.875  # words alone are not enough: "Kattendorp is opgeheven" shares the names

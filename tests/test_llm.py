@@ -3,6 +3,7 @@ the REAL langchain ChatOpenAI client against a scripted OpenAI-compatible server
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -33,158 +34,11 @@ GOOD = (
 # Labelled (chunk phrase, claim, supported?, language) pairs for calibrating the support check:
 # B1 paraphrases and translations (supported), changed facts, numbers or actors, and claims from
 # another passage (not supported). Written for this purpose; not the evaluation questions.
+# Labelled (passage phrase, claim, supported?, language) pairs the verification thresholds are
+# fitted on: project data in eval/support_pairs.jsonl.
 SUPPORT_PAIRS = [
-    # Financiën: terugverdienen in vier tot zes jaar
-    ("vier tot zes jaar", "De eenmalige kosten moeten in vier tot zes jaar worden terugverdiend.", True, "nl"),
-    (
-        "vier tot zes jaar",
-        "De fusieorganisatie levert structureel financieel voordeel op, zodat de incidentele lasten terugkomen.",
-        True,
-        "nl",
-    ),
-    ("vier tot zes jaar", "The one-off costs should be recovered within four to six years.", True, "en"),
-    ("vier tot zes jaar", "De incidentele lasten moeten binnen twee jaar zijn terugverdiend.", False, "nl"),
-    ("vier tot zes jaar", "De provincie betaalt de incidentele lasten van de fusie.", False, "nl"),
-    ("vier tot zes jaar", "The province pays for the costs of the merger.", False, "en"),
-    # Primus inter pares
-    (
-        "primus inter pares",
-        "Bij een directieraad is het handig een primus inter pares te kiezen als voorzitter.",
-        True,
-        "nl",
-    ),
-    ("primus inter pares", "De functie van primus inter pares kan rouleren onder de directieleden.", True, "nl"),
-    ("primus inter pares", "The chair role can rotate among the members of the board of directors.", True, "en"),
-    (
-        "primus inter pares",
-        "Bij stakende stemmen kan de voorzitter de bevoegdheid krijgen een besluit te nemen.",
-        True,
-        "nl",
-    ),
-    ("primus inter pares", "De primus inter pares wordt door de gemeenteraad gekozen voor vier jaar.", False, "nl"),
-    ("primus inter pares", "The primus inter pares is appointed by the provincial government.", False, "en"),
-    ("primus inter pares", "De directieraad vergadert elke week in het gemeentehuis.", False, "nl"),
-    # Fase 1
-    ("verkennende gesprekken", "In fase 1 voeren mogelijke partnergemeenten verkennende gesprekken.", True, "nl"),
-    (
-        "verkennende gesprekken",
-        "In the first phase, potential partner municipalities hold exploratory talks.",
-        True,
-        "en",
-    ),
-    (
-        "verkennende gesprekken",
-        "In de eerste fase formuleren de gemeenten samen een gemeenschappelijke ambitie.",
-        True,
-        "nl",
-    ),
-    (
-        "verkennende gesprekken",
-        "In fase 1 worden alle medewerkers al overgeplaatst naar de nieuwe organisatie.",
-        False,
-        "nl",
-    ),
-    ("verkennende gesprekken", "In the first phase the staff are transferred to the new organisation.", False, "en"),
-    # Fase 3 valkuil
-    ("De grootste valkuil", "De grootste valkuil in het begin zijn wij-zij-verhoudingen.", True, "nl"),
-    ("De grootste valkuil", "The biggest pitfall at the start is an us-versus-them attitude.", True, "en"),
-    ("De grootste valkuil", "Organiseer informele ontmoetingen met collega's.", True, "nl"),
-    ("De grootste valkuil", "De grootste valkuil is een te laag budget voor ICT.", False, "nl"),
-    ("De grootste valkuil", "The main risk in this phase is a shortage of office space.", False, "en"),
-    # Kostenverdeelsleutel
-    (
-        "basis- en pluspakketten",
-        "Diensten uit het pluspakket worden apart in rekening gebracht bij de gemeente die ze vraagt.",
-        True,
-        "nl",
-    ),
-    ("basis- en pluspakketten", "Services in the basic package are charged with a fixed allocation key.", True, "en"),
-    (
-        "basis- en pluspakketten",
-        "Een vaste verdeelsleutel kan gebaseerd zijn op de ingebrachte formatie of het budget.",
-        True,
-        "nl",
-    ),
-    ("basis- en pluspakketten", "Het pluspakket is gratis voor alle deelnemende gemeenten.", False, "nl"),
-    ("basis- en pluspakketten", "Kosten worden verdeeld naar het aantal inwoners van elke gemeente.", False, "nl"),
-    ("basis- en pluspakketten", "The extra package is free of charge for every municipality.", False, "en"),
-    # Raad informeren
-    (
-        "klankbordgroep van fractievoorzitters",
-        "Raadsleden kun je informeren via een klankbordgroep van fractievoorzitters of een raadsinformatiebrief.",
-        True,
-        "nl",
-    ),
-    (
-        "klankbordgroep van fractievoorzitters",
-        "Council members can be kept informed through a letter to the council.",
-        True,
-        "en",
-    ),
-    (
-        "klankbordgroep van fractievoorzitters",
-        "De gemeenteraad moet tijdens het hele proces betrokken zijn.",
-        True,
-        "nl",
-    ),
-    (
-        "klankbordgroep van fractievoorzitters",
-        "De gemeenteraad hoeft pas aan het einde te worden geïnformeerd.",
-        False,
-        "nl",
-    ),
-    (
-        "klankbordgroep van fractievoorzitters",
-        "Raadsleden krijgen een vergoeding voor elke klankbordgroep.",
-        False,
-        "nl",
-    ),
-    # Huisvesting
-    (
-        "helemaal geen huisvesting",
-        "De keuze tussen centrale en decentrale huisvesting is politiek gevoelig.",
-        True,
-        "nl",
-    ),
-    ("helemaal geen huisvesting", "In Molenwaard is er zelfs helemaal geen huisvesting meer.", True, "nl"),
-    ("helemaal geen huisvesting", "Molenwaard no longer has any office building at all.", True, "en"),
-    ("helemaal geen huisvesting", "Centrale huisvesting is altijd goedkoper dan decentrale huisvesting.", False, "nl"),
-    ("helemaal geen huisvesting", "Molenwaard bouwde een nieuw gemeentehuis voor alle ambtenaren.", False, "nl"),
-    # Motivatie
-    ("carrièreperspectief", "Een ambtelijke fusie geeft medewerkers vaak een beter carrièreperspectief.", True, "nl"),
-    ("carrièreperspectief", "Staff often get better career prospects after a merger of civil services.", True, "en"),
-    (
-        "carrièreperspectief",
-        "Gemeenten worden aantrekkelijkere werkgevers als ze bij een sterk collectief horen.",
-        True,
-        "nl",
-    ),
-    ("carrièreperspectief", "Medewerkers krijgen na de fusie een hoger salaris.", False, "nl"),
-    ("carrièreperspectief", "A merger means that many employees lose their jobs.", False, "en"),
-    # Stemverhouding
-    ("één stem per gemeente", "Steeds vaker krijgt elke gemeente één stem en beslist de meerderheid.", True, "nl"),
-    ("één stem per gemeente", "Each municipality has one vote and a majority decides.", True, "en"),
-    (
-        "één stem per gemeente",
-        "Voor de toetreding van nieuwe gemeenten wordt vaak unanimiteit afgesproken.",
-        True,
-        "nl",
-    ),
-    ("één stem per gemeente", "Grote gemeenten krijgen meer stemmen dan kleine gemeenten.", False, "nl"),
-    ("één stem per gemeente", "Larger municipalities get more votes in the board.", False, "en"),
-    ("één stem per gemeente", "Besluiten over de begroting neemt de provincie.", False, "nl"),
-    # The names of the source with an invented predicate (what a followed planted instruction looks like)
-    ("helemaal geen huisvesting", "De gemeente Molenwaard is opgeheven.", False, "nl"),
-    ("primus inter pares", "De primus inter pares wordt ontslagen.", False, "nl"),
-    ("één stem per gemeente", "Elke gemeente heeft een vetorecht.", False, "nl"),
-    ("carrièreperspectief", "Medewerkers van de gemeente worden ontslagen.", False, "nl"),
-    # A claim from another passage cited against this one (the "wrong source" case)
-    ("één stem per gemeente", "De incidentele lasten worden in vier tot zes jaar terugverdiend.", False, "nl"),
-    ("carrièreperspectief", "De grootste valkuil in het begin zijn wij-zij-verhoudingen.", False, "nl"),
-    ("primus inter pares", "In Molenwaard is er geen huisvesting meer.", False, "nl"),
-    ("verkennende gesprekken", "Bij een directieraad is het handig een voorzitter te kiezen.", False, "nl"),
-    ("helemaal geen huisvesting", "Staff often get better career prospects after a merger.", False, "en"),
-    ("basis- en pluspakketten", "Each municipality has one vote and a majority decides.", False, "en"),
+    (row["passage_phrase"], row["claim"], row["supported"], row["lang"])
+    for row in map(json.loads, (PROJECT_ROOT / "eval" / "support_pairs.jsonl").read_text("utf-8").splitlines())
 ]
 
 
