@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +60,22 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 180, poll: fl
         except OSError:
             time.sleep(poll)
     raise TimeoutError(f"{url} did not come up in {timeout} s")
+
+
+@contextmanager
+def running_app(env: dict[str, str]) -> Iterator[str]:
+    """ui.py running with `env` until the block ends; yields its URL. On the way out it checks
+    the server log: Gradio logs each gr.Error it shows to a user, any other traceback is a bug."""
+    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(url, process, poll=0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            _, stderr = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        stderr = stderr or ""
+        assert stderr.count("Traceback") == stderr.count("gradio.exceptions.Error:"), stderr

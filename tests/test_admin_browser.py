@@ -6,7 +6,6 @@ document, re-indexes and gets it cited; hostile uploads are refused and nothing 
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest import build_index
 from assistant.users import UserStore
-from scripts.ui_app import CHROMIUM, launch_chromium, start_app, wait_for
+from scripts.ui_app import CHROMIUM, launch_chromium, running_app
 from tests.conftest import copy_handbook
 from tests.fixtures.files import EXE_BYTES, MD_DOC, PNG_BYTES
 
@@ -61,19 +60,8 @@ def app_url(settings: Settings) -> Iterator[str]:
         "ASSISTANT_LOGIN": "1",
         "ASSISTANT_MAX_UPLOAD_MB": MAX_UPLOAD_MB,
     }
-    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(url, process, poll=0.5)
+    with running_app(env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            _, stderr = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
-        stderr = stderr or ""
-        assert stderr.count("Traceback") == stderr.count("gradio.exceptions.Error:"), stderr
 
 
 @pytest.fixture(scope="module")

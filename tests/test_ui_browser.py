@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.ingest import build_index
-from scripts.ui_app import CHROMIUM, launch_chromium, start_app, wait_for
+from scripts.ui_app import CHROMIUM, launch_chromium, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -62,20 +61,8 @@ def app_url(app_settings: Settings) -> Iterator[str]:
         "ASSISTANT_INDEX": str(app_settings.index_dir),
         "ASSISTANT_VAR": str(app_settings.var_dir),
     }
-    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(url, process, poll=0.5)
+    with running_app(env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            _, stderr = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
-        # Gradio logs each gr.Error it shows; any other traceback is a bug.
-        stderr = stderr or ""
-        assert stderr.count("Traceback") == stderr.count("gradio.exceptions.Error:"), stderr
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ OpenAI-compatible server from tests/llm_server.py; the client is the real langch
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from assistant.config import Settings
-from scripts.ui_app import launch_chromium, start_app, wait_for
+from scripts.ui_app import launch_chromium, running_app
 from tests.llm_server import ScriptedLLM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,13 +38,8 @@ def llm_app(handbook_settings: Settings, llm: ScriptedLLM) -> Iterator[str]:
         "ASSISTANT_LLM_BASE_URL": llm.base_url,
         "ASSISTANT_LLM_TIMEOUT": "4",
     }
-    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(url, process, poll=0.5)
+    with running_app(env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
