@@ -57,6 +57,7 @@ class ScoredSentence:
     rank: int  # rank of its chunk in the fused list
     score: float
     continued_by: tuple[str, ...] = ()  # chunks holding the list this chunk's last line announces
+    coverage: float = 0.0  # share of the question's words in the sentence (and its heading)
 
     @property
     def is_list_item(self) -> bool:
@@ -67,14 +68,16 @@ class ScoredSentence:
 
 
 def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalIndex) -> float:
-    """The idf-weighted share of the question's words that occur in `sentence`; a prefix of five
-    letters counts as a match, which covers Dutch inflection and compounds ("verdeelsleutel")."""
+    """The idf-weighted share of the question's words that occur in `sentence`. A word matches on
+    its first letters too (all but the last three, at least five), which covers Dutch inflection
+    ("kostenverdeelsleutels") without letting "bestuurspunt" match "bestuurlijk"."""
     words = set(tokenize(sentence))
     total = covered = 0.0
     for token in dict.fromkeys(query_tokens):
         weight = lexical.idf(token)
         total += weight
-        if token in words or (len(token) >= 5 and any(w.startswith(token[:5]) for w in words)):
+        stem = token[: max(5, len(token) - 3)]
+        if token in words or (len(token) >= 5 and any(w.startswith(stem) for w in words)):
             covered += weight
     return covered / total if total else 0.0
 
@@ -117,7 +120,7 @@ def score_sentences(
         # The chunk's fused rank favours sentences from the passages retrieval trusts most.
         score = float(similarity) + LEXICAL_WEIGHT * coverage - RANK_PENALTY * rank
         follows = continued_by.get(row.chunk_id, ())
-        scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score, follows))
+        scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score, follows, coverage))
     scored.sort(key=lambda s: -s.score)
     return scored
 
@@ -161,7 +164,14 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) ->
 
     lo = hi = index
     if style != "kort":
-        if lo > 0 and best.row.text.startswith(LEANING_STARTS) and _same_paragraph(ordered[lo - 1], best):
+        before = ordered[lo - 1] if lo > 0 else None
+        # The sentence before comes along when this one leans on it ("Of: ...", "Dit ...") or
+        # when it names the question's terms that this one only describes.
+        if (
+            before is not None
+            and _same_paragraph(before, best)
+            and (best.row.text.startswith(LEANING_STARTS) or before.coverage > best.coverage)
+        ):
             lo -= 1
         if hi + 1 < len(ordered) and _same_paragraph(best, ordered[hi + 1]) and not ordered[hi].row.text.endswith(":"):
             hi += 1
@@ -268,7 +278,19 @@ def compose(question: str, query: str, scored: list[ScoredSentence], style: str)
         parts.append(label + format_quote(source.quote, source.n))
         if source.quote.rstrip().endswith(":"):
             announcer = source
+    related = related_sections(scored, sources) if style == "uitgebreid" else []
+    if related:
+        parts.append(("*See also:* " if is_english(question) else "*Zie ook:* ") + " · ".join(related))
     return "\n\n".join(parts), sources
+
+
+def related_sections(scored: list[ScoredSentence], sources: list[Source], limit: int = 3) -> list[str]:
+    """Sections of the passages that were candidates but are not quoted, best first: where an
+    adviser reads on."""
+    quoted = {s.chunk.section_label for s in sources}
+    ranked = sorted({s.hit.chunk.id: s for s in scored}.values(), key=lambda s: -s.hit.score)
+    labels = [s.hit.chunk.section_label for s in ranked if s.hit.chunk.section_label not in quoted]
+    return list(dict.fromkeys(labels))[:limit]
 
 
 def _is_below(section: tuple[str, ...], parent: tuple[str, ...]) -> bool:

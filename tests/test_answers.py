@@ -108,3 +108,12 @@ def test_a_list_announced_at_a_chunk_end_is_quoted_from_the_sections_below(handb
     ]
     assert "**Directieraad bestaande uit gemeentesecretarissen:**" in answer.answer
     _assert_citations_point_at_exact_quotes(answer)
+
+
+def test_uitgebreid_names_related_sections_and_kort_does_not(handbook_assistant: Assistant) -> None:
+    long = handbook_assistant.ask("Wat is een bestuurspunt?")
+    assert "‘bestuurspunt’ per gemeente" in long.sources[0].quote  # the defining sentence comes along
+    related = long.answer.split("*Zie ook:* ", 1)[1].split("\n", 1)[0].split(" · ")
+    assert related and not {s.chunk.section_label for s in long.sources} & set(related)
+    short = handbook_assistant.ask("Wat is een bestuurspunt?", style="kort")
+    assert "Zie ook" not in short.answer
