@@ -465,6 +465,7 @@ table.documenten th, table.documenten td { border-bottom: 1px solid var(--border
 # section in the Handboek tab through a hidden textbox + button (the Python side does the rest).
 JS = """
 () => {
+  document.documentElement.lang = 'nl';  // the page is Dutch (Gradio's template says "en")
   document.addEventListener('click', (event) => {
     const link = event.target.closest && event.target.closest('a');
     if (!link) return;

@@ -119,6 +119,10 @@ def test_answer_is_cited_and_n_leads_to_its_highlighted_source(page) -> None:
     expect(source).to_be_in_viewport()
 
 
+def test_page_declares_dutch(page) -> None:
+    assert page.evaluate("() => document.documentElement.lang") == "nl"
+
+
 def test_starter_question_asks_it(page) -> None:
     page.get_by_role("button", name="Welke fasen kent een ambtelijke fusie?").click()
     expect(page.locator("#gesprek .vraag")).to_have_text("Welke fasen kent een ambtelijke fusie?")
