@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +76,18 @@ def tiny_settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", var_dir=tmp_path / "var")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium through Playwright, shared by the browser tests (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.ui_app import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()

@@ -17,7 +17,7 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest import build_index
 from assistant.users import UserStore
-from scripts.ui_app import CHROMIUM, launch_chromium, running_app
+from scripts.ui_app import running_app
 from tests.conftest import copy_handbook
 from tests.fixtures.files import EXE_BYTES, MD_DOC, PNG_BYTES
 
@@ -62,16 +62,6 @@ def app_url(settings: Settings) -> Iterator[str]:
     }
     with running_app(env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.ingest import build_index
-from scripts.ui_app import CHROMIUM, launch_chromium, running_app
+from scripts.ui_app import running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -63,16 +62,6 @@ def app_url(app_settings: Settings) -> Iterator[str]:
     }
     with running_app(env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

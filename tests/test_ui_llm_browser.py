@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.config import Settings
-from scripts.ui_app import launch_chromium, running_app
+from scripts.ui_app import running_app
 from tests.llm_server import ScriptedLLM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,14 +43,13 @@ def llm_app(handbook_settings: Settings, llm: ScriptedLLM) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(llm_app: str) -> Iterator:
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(locale="nl-NL")
-        page.goto(llm_app, wait_until="load")
-        expect(page.locator("#vraag textarea")).to_be_visible()
-        yield page
-        browser.close()
+def page(browser, llm_app: str) -> Iterator:
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(llm_app, wait_until="load")
+    expect(page.locator("#vraag textarea")).to_be_visible()
+    yield page
+    context.close()
 
 
 def _ask(page, question: str):
