@@ -35,6 +35,9 @@ class Settings:
     k_dense: int = field(default_factory=lambda: _env_int("ASSISTANT_K_DENSE", 20))
     k_lexical: int = field(default_factory=lambda: _env_int("ASSISTANT_K_LEXICAL", 20))
     k_sources: int = field(default_factory=lambda: _env_int("ASSISTANT_K", 5))
+    # How the dense and BM25 lists are fused: "zscore" (standardised scores, averaged; the
+    # measured default, see README) or "rrf" (reciprocal rank fusion with constant rrf_k).
+    fusion: str = field(default_factory=lambda: os.environ.get("ASSISTANT_FUSION", "zscore"))
     rrf_k: int = field(default_factory=lambda: _env_int("ASSISTANT_RRF_K", 60))
     # Abstain when the best chunk's cosine similarity is below this (calibrated for e5; see README).
     min_similarity: float = field(default_factory=lambda: _env_float("ASSISTANT_MIN_SIMILARITY", 0.0))

@@ -1,5 +1,5 @@
-"""Hybrid retrieval: dense top-k (Chroma) and BM25 top-k over the same chunks, fused by
-reciprocal rank fusion."""
+"""Hybrid retrieval: dense top-k (Chroma) and BM25 top-k over the same chunks, fused either by
+their standardised scores (the default) or by reciprocal rank fusion."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 
+from assistant.errors import ConfigurationError
 from assistant.store import IndexReader
 from assistant.tokens import lexical_query, tokenize
 from assistant.types import Chunk, Hit
@@ -26,6 +27,33 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> li
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
 
+def zscore_fusion(scored_lists: Sequence[Sequence[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """Fuse scored id lists by the mean of each item's standardised score (a convex combination
+    with equal weights, cf. Bruch et al. 2023, "An analysis of fusion functions for hybrid
+    retrieval"). Each list's scores become z-scores within that list, so a cosine similarity and a
+    BM25 score are comparable; an item missing from a list gets that list's lowest z-score, the
+    most it can have scored there. Unlike rank fusion, a chunk that one arm scores far above the
+    rest keeps that margin. Empty lists are ignored; ties keep the order of first appearance."""
+    standardised: list[dict[str, float]] = []
+    for scored in scored_lists:
+        if not scored:
+            continue
+        values = [score for _, score in scored]
+        mean = sum(values) / len(values)
+        spread = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        standardised.append({item: (score - mean) / spread if spread > 0 else 0.0 for item, score in scored})
+    if not standardised:
+        return []
+    floors = [min(z.values()) for z in standardised]
+    order = {item: i for i, item in enumerate(dict.fromkeys(item for z in standardised for item in z))}
+    fused = {
+        item: sum(z.get(item, floor) for z, floor in zip(standardised, floors, strict=True)) / len(standardised)
+        for item in order
+    }
+    return sorted(fused.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+FUSIONS = ("zscore", "rrf")
 SENTENCE_CANDIDATES = 60
 
 
@@ -109,9 +137,12 @@ class Retrieval:
 
 
 class Retriever:
-    def __init__(self, reader: IndexReader, embedder: Embeddings, rrf_k: int = 60) -> None:
+    def __init__(self, reader: IndexReader, embedder: Embeddings, fusion: str = "zscore", rrf_k: int = 60) -> None:
+        if fusion not in FUSIONS:
+            raise ConfigurationError(f"Onbekende fusiemethode '{fusion}'. Kies {' of '.join(FUSIONS)}.")
         self.reader = reader
         self.embedder = embedder
+        self.fusion = fusion
         self.rrf_k = rrf_k
         self.lexical = LexicalIndex(reader.chunks)
 
@@ -129,8 +160,10 @@ class Retriever:
         for row, similarity in self.reader.dense_sentences(vector, SENTENCE_CANDIDATES):
             if allowed is None or row.chunk_id in allowed:
                 sentence_rank.setdefault(row.chunk_id, similarity)
-        rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
-        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        if self.fusion == "rrf":
+            fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
+        else:
+            fused = zscore_fusion([dense, lexical])
         dense_by_id, lexical_by_id = dict(dense), dict(lexical)
         hits = [
             Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i), sentence_rank.get(i))
