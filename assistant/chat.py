@@ -89,6 +89,8 @@ class ChatSession:
         configured, else (and when the model fails) by the heuristic."""
         if not self.history:
             return question
+        if fold(question).strip() == fold(self.history[-1][0]).strip():
+            return question  # asked again (say in the other answer style): the same search
         if self.assistant.llm is not None:
             condensed = self._condense(question)
             if condensed:

@@ -66,6 +66,16 @@ def test_follow_up_without_model_finds_the_topic_from_text_only_history(handbook
     assert answer.sources and answer.sources[0].chunk.section[-1] == "Gideonsbende"
 
 
+@pytest.mark.slow
+def test_the_same_question_asked_again_is_searched_as_asked(handbook_assistant: Assistant) -> None:
+    # Short enough to pass for a follow-up; asked again (say in the other answer style) it must not
+    # drift to the previous answer's section.
+    question = "Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?"
+    session = ChatSession.from_history(handbook_assistant, [[question, "..."]])
+    assert session.ask(question).query == question
+    assert "rechtsvorm" in session.ask("En wat is daar sinds 2015 aan veranderd?").query  # a real follow-up
+
+
 @pytest.fixture(scope="module")
 def server() -> ScriptedLLM:
     with ScriptedLLM() as scripted:
