@@ -7,6 +7,7 @@ Every `[n]` in an answer points at `sources[n-1]`, whose `quote` is a substring 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -264,8 +265,15 @@ def format_quote(quote: str, n: int) -> str:
     return "\n".join(lines) + f" [{n}]"
 
 
-def compose(question: str, query: str, scored: list[ScoredSentence], style: str) -> tuple[str, list[Source]]:
+# Given the quotes of an answer, passages from practice to add under their own heading.
+PracticeFinder = Callable[[list[tuple[Hit, str, float]]], list[tuple[Hit, str, float]]]
+
+
+def compose(
+    question: str, query: str, scored: list[ScoredSentence], style: str, practice: PracticeFinder | None = None
+) -> tuple[str, list[Source]]:
     quotes = select_quotes(scored, style)
+    practice_quotes = practice(quotes) if practice is not None and style != "kort" else []
     sources = [Source(n, hit.chunk, quote, score) for n, (hit, quote, score) in enumerate(quotes, start=1)]
     parts = []
     if is_english(question):
@@ -278,6 +286,12 @@ def compose(question: str, query: str, scored: list[ScoredSentence], style: str)
         parts.append(label + format_quote(source.quote, source.n))
         if source.quote.rstrip().endswith(":"):
             announcer = source
+    if practice_quotes:
+        parts.append("**In practice:**" if is_english(question) else "**In de praktijk:**")
+        for hit, quote, score in practice_quotes:
+            source = Source(len(sources) + 1, hit.chunk, quote, score)
+            sources.append(source)
+            parts.append(f"*{source.chunk.title}:* " + format_quote(source.quote, source.n))
     related = related_sections(scored, sources) if style == "uitgebreid" else []
     if related:
         parts.append(("*See also:* " if is_english(question) else "*Zie ook:* ") + " · ".join(related))

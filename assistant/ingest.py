@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -15,6 +16,7 @@ from assistant.documents import build_document
 from assistant.embeddings import embedder_name, get_embedder
 from assistant.errors import CorpusEmpty, UnreadableDocument
 from assistant.loaders import corpus_files, load_document
+from assistant.practice import collect_practice_links
 from assistant.sentences import sentence_spans
 from assistant.store import DocumentRecord, IndexStore, Manifest, SentenceRow
 from assistant.types import Chunk
@@ -73,6 +75,7 @@ def build_index(
     records: list[DocumentRecord] = []
     skipped: list[dict[str, str]] = []
     updates: list[dict[str, str]] = []
+    practice: list[dict[str, Any]] = []
     if not settings.corpus_dir.is_dir():
         raise CorpusEmpty(str(settings.corpus_dir))
     for path in corpus_files(settings.corpus_dir):
@@ -83,6 +86,7 @@ def build_index(
             continue
         doc_chunks = chunk_document(document, settings.chunk_chars)
         updates.extend(collect_updates(document.doc_id, document.title, document.metadata))
+        practice.extend(collect_practice_links(document.metadata))
         chunks.extend(doc_chunks)
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         records.append(
@@ -119,6 +123,7 @@ def build_index(
         skipped,
         updates,
         settings.embedder,
+        practice,
     )
     return IngestReport(manifest, len(unique), embedded, reused, skipped, False, time.perf_counter() - started)
 

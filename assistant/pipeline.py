@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.abstain import AbstainFeatures, should_answer
 from assistant.answer import (
+    PracticeFinder,
     abstain_text,
     citations_valid,
     compose,
@@ -32,7 +33,8 @@ from assistant.llm import (
     make_chat_model,
     stream_text,
 )
-from assistant.retrieval import Retriever, Scope
+from assistant.practice import PracticeLinks, asks_for_practice, practice_quotes
+from assistant.retrieval import Retrieval, Retriever, Scope
 from assistant.store import IndexReader, IndexStore
 from assistant.types import Answer, Hit, Source
 from assistant.updates import UpdateNotes
@@ -76,6 +78,7 @@ class LoadedIndex:
     reader: IndexReader
     retriever: Retriever
     notes: UpdateNotes
+    practice: PracticeLinks
 
 
 class Assistant:
@@ -95,9 +98,9 @@ class Assistant:
             reader = self.store.open_reader()
             # Queries must be embedded by the model that built this index version.
             embedder = get_embedder(reader.manifest.embedder_spec)
-            self._loaded = LoadedIndex(
-                reader, Retriever(reader, embedder, self.settings.rrf_k), UpdateNotes(reader.manifest.updates)
-            )
+            retriever = Retriever(reader, embedder, self.settings.fusion, self.settings.rrf_k)
+            notes, practice = UpdateNotes(reader.manifest.updates), PracticeLinks(reader.manifest.practice)
+            self._loaded = LoadedIndex(reader, retriever, notes, practice)
         return self._loaded
 
     @property
@@ -169,12 +172,26 @@ class Assistant:
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.
             scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
-            body, sources = compose(text, search_text, scored, style)
+            body, sources = compose(text, search_text, scored, style, self._practice_finder(text, retrieval, index))
             sources = [_with_note(source, index.notes) for source in sources]
             if not sources or not citations_valid(body, sources):
                 return abstain()
             body = _with_update_notes(body, sources)
         return Draft(make_answer(text, search_text, True, body, sources, [], notices, timings), index, retrieval.hits)
+
+    def _practice_finder(self, question: str, retrieval: Retrieval, index: LoadedIndex) -> PracticeFinder | None:
+        """For a question about practice: the case passages on the theme of the quoted handbook
+        sections, unless the answer already quotes a case."""
+        if not asks_for_practice(question):
+            return None
+
+        def find(quotes: list[tuple[Hit, str, float]]) -> list[tuple[Hit, str, float]]:
+            if any(hit.chunk.doc_type == "case" for hit, _, _ in quotes):
+                return []
+            handbook = [hit.chunk for hit, _, _ in quotes if hit.chunk.doc_type == "handbook"]
+            return practice_quotes(handbook, retrieval, index.reader, index.retriever.lexical, index.practice)
+
+        return find
 
     def _generate(self, draft: Draft, style: str) -> Iterator[str | Answer]:
         """The model's answer over the top retrieved chunks, verified sentence by sentence while it

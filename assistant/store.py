@@ -44,6 +44,7 @@ class Manifest:
     documents: list[DocumentRecord] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     updates: list[dict[str, str]] = field(default_factory=list)
+    practice: list[dict[str, Any]] = field(default_factory=list)  # handbook section -> case sections
     embedder_spec: str = "e5"  # how to load the embedder again (Settings.embedder syntax)
 
     @staticmethod
@@ -158,6 +159,7 @@ class IndexStore:
         skipped: list[dict[str, str]],
         updates: list[dict[str, str]] | None = None,
         embedder_spec: str = "e5",
+        practice: list[dict[str, Any]] | None = None,
     ) -> Manifest:
         """Write a complete new version, then switch the manifest to it."""
         version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -190,6 +192,7 @@ class IndexStore:
             documents=documents,
             skipped=skipped,
             updates=updates or [],
+            practice=practice or [],
             embedder_spec=embedder_spec,
         )
         previous = self.manifest()
