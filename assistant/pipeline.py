@@ -34,7 +34,7 @@ from assistant.llm import (
     stream_text,
 )
 from assistant.practice import PracticeLinks, asks_for_practice, practice_quotes
-from assistant.retrieval import Retrieval, Retriever, Scope
+from assistant.retrieval import Retrieval, Retriever, Scope, implied_scope
 from assistant.store import IndexReader, IndexStore
 from assistant.types import Answer, Hit, Source
 from assistant.updates import UpdateNotes
@@ -149,6 +149,8 @@ class Assistant:
         timings: dict[str, float] = {}
         text, notices = clean_question(question, self.settings.max_question_chars)
         search_text = clean_question(query, self.settings.max_question_chars)[0] if query else text
+        if scope is None or scope.is_empty:
+            scope = implied_scope(text)
         with _timed(timings, "retrieve"):
             index = self.loaded()
             retrieval = index.retriever.search(search_text, self.settings.k_dense, self.settings.k_lexical, scope)

@@ -4,6 +4,7 @@ their standardised scores (the default) or by reciprocal rank fusion."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -93,6 +94,16 @@ class Scope:
         elif self.doc_type:
             parts.append(f"alleen documenten van type {self.doc_type}")
         return ", ".join(parts)
+
+
+# A question that names the handbook asks what the handbook says: "Welke varianten onderscheidt
+# het handboek?" is not answered by a case document that mentions the handbook.
+NAMES_HANDBOOK_RE = re.compile(r"\b(handboek|handreiking|handbook)\b", re.IGNORECASE)
+
+
+def implied_scope(question: str) -> Scope | None:
+    """The scope a question sets by its own words, if any."""
+    return Scope(doc_type="handbook") if NAMES_HANDBOOK_RE.search(question) else None
 
 
 class LexicalIndex:

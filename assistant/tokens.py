@@ -189,6 +189,13 @@ STOPWORDS = frozenset(
         "so",
         "if",
         "s",
+        # Words that name the corpus itself: every handbook passage is "the handbook", and the
+        # case and law documents that mention it ("Verhouding tot het handboek") are no answer
+        # to "Welke varianten onderscheidt het handboek?".
+        "handboek",
+        "handreiking",
+        "handbook",
+        "guide",
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
