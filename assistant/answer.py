@@ -129,8 +129,16 @@ def score_sentences(
 def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
     """When a chunk ends announcing a list ("... zien we twee varianten:") that continues in the
     next chunk or in the sub-sections below it, those chunks: the next one of the same section,
-    or the first chunk of each following sub-section (as many as the announced number, else 2)."""
-    if not chunk.text.rstrip().endswith(":"):
+    or the first chunk of each following sub-section (as many as the announced number, else 2).
+    Also when a chunk ends inside a list ("a) ...") that the next chunk goes on with ("b) ...")."""
+    text = chunk.text.rstrip()
+    last_paragraph = text[text.rfind("\n") + 1 :]
+    if not text.endswith(":"):
+        if not LIST_START_RE.match(last_paragraph):
+            return []
+        following = reader.following(chunk.id)
+        if following and following[0].section == chunk.section and LIST_START_RE.match(following[0].text):
+            return following[:1]
         return []
     following = reader.following(chunk.id)
     if following and following[0].section == chunk.section:
@@ -139,6 +147,15 @@ def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
     wanted = NUMBER_WORDS[match.group(1)] if match else 2
     firsts = list({c.section: c for c in reversed(following)}.values())[::-1]
     return firsts[:wanted]
+
+
+def _introduces_list(sentence: ScoredSentence, following: ScoredSentence | None) -> bool:
+    return (
+        following is not None
+        and not sentence.is_list_item
+        and following.is_list_item
+        and not _same_paragraph(sentence, following)
+    )
 
 
 def _same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
@@ -164,6 +181,12 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) ->
         return ordered[lo : hi + 1][: MAX_LIST_ITEMS + 1]
 
     lo = hi = index
+    if _introduces_list(best, ordered[index + 1] if index + 1 < len(ordered) else None):
+        # The last sentence of a paragraph that a list follows introduces it, also without a
+        # colon (lost in the PDF text): the items are the answer.
+        while hi + 1 < len(ordered) and ordered[hi + 1].is_list_item and hi - index < MAX_LIST_ITEMS:
+            hi += 1
+        return ordered[lo : hi + 1]
     if style != "kort":
         before = ordered[lo - 1] if lo > 0 else None
         # The sentence before comes along when this one leans on it ("Of: ...", "Dit ...") or

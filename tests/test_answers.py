@@ -117,3 +117,21 @@ def test_uitgebreid_names_related_sections_and_kort_does_not(handbook_assistant:
     assert related and not {s.chunk.section_label for s in long.sources} & set(related)
     short = handbook_assistant.ask("Wat is een bestuurspunt?", style="kort")
     assert "Zie ook" not in short.answer
+
+
+def test_a_question_naming_the_handbook_is_answered_from_it_with_its_whole_list(
+    handbook_assistant: Assistant,
+) -> None:
+    # The list's introduction ends in a full stop (the colon is lost in the PDF text) and the
+    # list goes on in the next chunk; the law document that mentions the handbook is no answer.
+    answer = handbook_assistant.ask("Welke varianten van het takenpakket onderscheidt het handboek?")
+    assert answer.answered
+    assert "Gezocht binnen: alleen de handreiking." in answer.notices
+    assert {s.chunk.doc_type for s in answer.sources} == {"handbook"}
+    quotes = "\n".join(s.quote for s in answer.sources)
+    assert "a) Het volledig onderbrengen" in quotes and "b) Behalve gemeentesecretaris" in quotes
+    introduction = next(s for s in answer.sources if "a) Het volledig" in s.quote)
+    assert introduction.quote.startswith("Hoewel bij een ambtelijke fusie")
+    _assert_citations_point_at_exact_quotes(answer)
+    # Without naming the handbook the whole corpus is searched.
+    assert not handbook_assistant.ask("Welke varianten van het takenpakket zijn er?").notices
