@@ -33,6 +33,66 @@ REFERRING_WORDS = frozenset(
 )  # fmt: skip
 
 
+ORDINALS = {
+    "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "laatste": -1,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+}  # fmt: skip
+# Items of an answer text: "a) ...", "• ...", "1. ...", or the composer's "**Heading:** ..." for a
+# sub-section of an announced list.
+ITEM_RE = re.compile(r"^(?:[a-h]\)|[•\-]|\d+[.)])\s+(?P<text>.+)$|^\*\*(?P<label>[^*]+?):\*\*\s+\S")
+CITATION_RE = re.compile(r"\s*\[\d+\]")
+ITEM_WORDS = 10
+# "En de I?", "And the R?", "En in fase 3?": the previous question with one part exchanged.
+ELLIPSIS_RE = re.compile(
+    r"^(?:en|and)\s+(?:(?:in|bij|voor|for)\s+)?(?:de|het|the)?\s*(?P<part>[^\s?]+(?:\s\d+)?)\s*\??$", re.IGNORECASE
+)
+
+
+def answer_items(answer: str) -> list[str]:
+    """The enumerated items of an earlier answer, in order, each as its first words."""
+    items = []
+    for line in answer.splitlines():
+        match = ITEM_RE.match(line.strip())
+        if match:
+            text = CITATION_RE.sub("", match.group("text") or match.group("label"))
+            items.append(" ".join(text.split()[:ITEM_WORDS]))
+    return items
+
+
+def ordinal_position(question: str) -> int | None:
+    """1 for "de eerste", 2 for "the second one", -1 for "de laatste"; None without an ordinal."""
+    words = re.findall(r"[^\W\d_]+", fold(question))
+    return next((ORDINALS[w] for w in words if w in ORDINALS), None)
+
+
+def ordinal_item(question: str, previous_answer: str) -> str | None:
+    """The item of the previous answer that "de tweede", "the last one" points at."""
+    position = ordinal_position(question)
+    items = answer_items(previous_answer)
+    if position is None or not items or position > len(items):
+        return None
+    return items[position - 1] if position > 0 else items[-1]
+
+
+def exchanged_question(question: str, previous_question: str) -> str | None:
+    """For an elliptic follow-up ("En de I?"), the previous question with the part of the same
+    shape exchanged: a lone capital letter for a lone capital letter, a number for a number."""
+    match = ELLIPSIS_RE.match(question.strip())
+    if not match:
+        return None
+    part = match.group("part")
+    if re.fullmatch(r"[A-Z]", part):
+        pattern = r"\b[A-Z]\b"
+    elif re.search(r"\d+$", part):
+        part = re.search(r"\d+$", part).group(0)
+        pattern = r"\b\d+\b"
+    else:
+        return None
+    if len(re.findall(pattern, previous_question)) != 1:
+        return None
+    return re.sub(pattern, part, previous_question)
+
+
 def looks_like_follow_up(question: str) -> bool:
     """Short questions, ones opening with a word that continues ("En ...?"), and ones with a word
     that refers back need the earlier topic."""
@@ -51,8 +111,14 @@ def standalone_query(question: str, history: list[tuple[str, str]], last_section
     """The search text for `question` given earlier (question, answer) turns."""
     if not history or not looks_like_follow_up(question):
         return question
-    previous_question = history[-1][0]
+    previous_question, previous_answer = history[-1]
+    exchanged = exchanged_question(question, previous_question)
+    if exchanged:
+        return exchanged
     topic = " ".join(dict.fromkeys(tokenize(previous_question)))
+    item = ordinal_item(question, previous_answer)
+    if item:
+        return f"{question} {item} {topic}".strip()
     heading = f" {last_section.split(' > ')[-1]}" if last_section else ""
     return f"{question} {topic}{heading}".strip()
 
@@ -97,7 +163,10 @@ class ChatSession:
                 return condensed
         if not looks_like_follow_up(question):
             return question
-        return standalone_query(question, self.history, self._previous_section())
+        history = self.history
+        if not history[-1][1] and ordinal_position(question) is not None:
+            history = [*history[:-1], (history[-1][0], self._previous_answer())]
+        return standalone_query(question, history, self._previous_section())
 
     def _condense(self, question: str) -> str | None:
         messages = build_condense_messages(self.history, question)
@@ -105,6 +174,15 @@ class ChatSession:
             return clean_condensed(invoke_text(self.assistant.llm, messages, self.assistant.settings.llm_timeout_s))
         except LLMUnavailable:
             return None
+
+    def _previous_answer(self) -> str:
+        """The previous answer's text; when the history came without it, the previous question
+        answered again (extractively), so that "de tweede" can be looked up in what it listed."""
+        question = self.history[-1][0]
+        draft = self.assistant.draft(question, None, "uitgebreid", None)
+        if draft.answer.sources and self._last_section is None:
+            self._last_section = draft.answer.sources[0].chunk.section_label
+        return draft.answer.answer
 
     def _previous_section(self) -> str | None:
         """The section the previous answer rests on; when the history came in as text only,

@@ -8,7 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.chat import ChatSession, looks_like_follow_up, standalone_query
+from assistant.chat import (
+    ChatSession,
+    answer_items,
+    exchanged_question,
+    looks_like_follow_up,
+    ordinal_item,
+    standalone_query,
+)
 from assistant.config import Settings
 from assistant.llm import build_condense_messages, clean_condensed
 from assistant.pipeline import Assistant
@@ -40,6 +47,72 @@ def test_standalone_query_carries_the_previous_topic_and_heading() -> None:
     assert standalone_query("Wat is een Gideonsbende?", [], None) == "Wat is een Gideonsbende?"
     standalone = "Welke zes thema's horen bij de inrichting van de fusieorganisatie?"
     assert standalone_query(standalone, history, None) == standalone
+
+
+TWO_VARIANTS = """Bij de inrichting van de ambtelijke topstructuur zien we twee varianten: [1]
+
+**Directieraad bestaande uit gemeentesecretarissen:** In deze variant zijn de functies gekoppeld. [2]
+
+**Aparte directeur, los van de gemeentesecretarissen:** In deze variant ligt de aansturing bij een directeur. [3]
+
+**In de praktijk:**
+
+*Zie ook:* I · Inrichting"""
+
+
+def test_items_of_an_earlier_answer_are_found_in_order() -> None:
+    assert answer_items(TWO_VARIANTS) == [
+        "Directieraad bestaande uit gemeentesecretarissen",
+        "Aparte directeur, los van de gemeentesecretarissen",
+    ]
+    listed = "De sleutels zijn:\na) Een vaste verdeelsleutel op basis van formatie. [1]\nb) Pluspakketten. [2]"
+    assert answer_items(listed) == ["Een vaste verdeelsleutel op basis van formatie.", "Pluspakketten."]
+    assert answer_items("Een antwoord zonder opsomming. [1]") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [("Wat zijn de nadelen van de tweede?", "Aparte directeur, los van de gemeentesecretarissen"),
+     ("En de eerste?", "Directieraad bestaande uit gemeentesecretarissen"),
+     ("What about the last one?", "Aparte directeur, los van de gemeentesecretarissen"),
+     ("En de derde?", None),
+     ("Wat kost dat?", None)],
+)  # fmt: skip
+def test_an_ordinal_points_at_the_item_of_the_previous_answer(question: str, item: str | None) -> None:
+    assert ordinal_item(question, TWO_VARIANTS) == item
+
+
+def test_a_follow_up_with_an_ordinal_searches_for_that_item() -> None:
+    history = [("Welke twee varianten van ambtelijke topstructuur zijn er?", TWO_VARIANTS)]
+    query = standalone_query("Wat zijn de nadelen van de tweede?", history, "I > De ambtelijke aansturing")
+    assert "Aparte directeur, los van de gemeentesecretarissen" in query
+    assert "Directieraad" not in query
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected"),
+    [("En de I?", "Waar staat de O in GROEI voor?", "Waar staat de I in GROEI voor?"),
+     ("And the R?", "What does the G in GROEI stand for?", "What does the R in GROEI stand for?"),
+     ("En in fase 3?", "Wat gebeurt er in fase 1?", "Wat gebeurt er in fase 3?"),
+     ("En de griffier?", "Wat doet de secretaris?", None),
+     ("En de I?", "Wat is een Gideonsbende?", None)],
+)  # fmt: skip
+def test_an_elliptic_follow_up_exchanges_the_part_of_the_same_shape(
+    question: str, previous: str, expected: str | None
+) -> None:
+    assert exchanged_question(question, previous) == expected
+
+
+@pytest.mark.slow
+def test_an_ordinal_after_a_text_only_history_answers_the_previous_question_again(
+    handbook_assistant: Assistant,
+) -> None:
+    session = ChatSession.from_history(
+        handbook_assistant, [["Welke varianten van het takenpakket onderscheidt het handboek?", ""]]
+    )
+    answer = session.ask("Wat kenmerkt de tweede?")
+    assert "beleidsregisseurs" in answer.query
+    assert "beleidsregisseurs" in answer.sources[0].quote
 
 
 def test_condense_prompt_and_cleaning() -> None:
