@@ -158,6 +158,19 @@ def _introduces_list(sentence: ScoredSentence, following: ScoredSentence | None)
     )
 
 
+def _announced_list_line(ordered: list[ScoredSentence], index: int) -> int:
+    """When the sentence at `index` counts something ("drie verschillende fasen") and a later
+    line of its chunk introduces that many ("De drie fasen zijn:"), the position of that line;
+    else `index`. The quote then runs on to the list, which is what the count announced."""
+    words = set(tokenize(ordered[index].row.text))
+    counts = words & NUMBER_WORDS.keys()
+    for position in range(index + 1, len(ordered)):
+        line = ordered[position].row.text.rstrip()
+        if line.endswith(":") and counts & set(tokenize(line)) and len(words & set(tokenize(line))) >= 2:
+            return position
+    return index
+
+
 def _same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
     lo, hi = sorted((a.row, b.row), key=lambda r: r.start)
     return "\n" not in a.hit.chunk.text[lo.end : hi.start]
@@ -201,6 +214,8 @@ def _expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) ->
             hi += 1
     if hi + 1 < len(ordered) and ordered[hi + 1].row.text.rstrip().endswith(":"):
         hi += 1  # "... drie fasen doorlopen. De drie fasen zijn:" -> take the list along
+    else:
+        hi = max(hi, _announced_list_line(ordered, index))
     if ordered[hi].row.text.rstrip().endswith(":"):
         # What the colon announces: list items or short lines, else the one sentence after it.
         while hi + 1 < len(ordered) and hi - index < MAX_LIST_ITEMS:

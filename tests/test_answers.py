@@ -135,3 +135,14 @@ def test_a_question_naming_the_handbook_is_answered_from_it_with_its_whole_list(
     _assert_citations_point_at_exact_quotes(answer)
     # Without naming the handbook the whole corpus is searched.
     assert not handbook_assistant.ask("Welke varianten van het takenpakket zijn er?").notices
+
+
+def test_a_counted_list_later_in_the_chunk_comes_with_the_sentence_that_counts(handbook_assistant: Assistant) -> None:
+    # "... worden drie verschillende fasen doorlopen." announces what "De drie fasen zijn:" lists
+    # two sentences further on; the answer must name the phases, not just their number.
+    answer = handbook_assistant.ask("Welke fasen kent een ambtelijke fusie?", style="kort")
+    assert answer.answered
+    phases = ("Fase 1: Initiëren en verkennen", "Fase 2: Besluiten en inrichten", "Fase 3: Starten en doorontwikkelen")
+    for phase in phases:
+        assert phase in answer.sources[0].quote
+    _assert_citations_point_at_exact_quotes(answer)
