@@ -42,6 +42,7 @@ ORDINALS = {
 ITEM_RE = re.compile(r"^(?:[a-h]\)|[•\-]|\d+[.)])\s+(?P<text>.+)$|^\*\*(?P<label>[^*]+?):\*\*\s+\S")
 CITATION_RE = re.compile(r"\s*\[\d+\]")
 ITEM_WORDS = 10
+SHORT_ITEM_CHARS = 80
 # "En de I?", "And the R?", "En in fase 3?": the previous question with one part exchanged.
 ELLIPSIS_RE = re.compile(
     r"^(?:en|and)\s+(?:(?:in|bij|voor|for)\s+)?(?:de|het|the)?\s*(?P<part>[^\s?]+(?:\s\d+)?)\s*\??$", re.IGNORECASE
@@ -49,13 +50,20 @@ ELLIPSIS_RE = re.compile(
 
 
 def answer_items(answer: str) -> list[str]:
-    """The enumerated items of an earlier answer, in order, each as its first words."""
+    """The enumerated items of an earlier answer, in order, each as its first words: marked
+    items, and the short lines right after a line that ends in a colon ("De drie fasen zijn:")."""
     items = []
-    for line in answer.splitlines():
-        match = ITEM_RE.match(line.strip())
-        if match:
-            text = CITATION_RE.sub("", match.group("text") or match.group("label"))
+    after_colon = False
+    for raw in answer.splitlines():
+        line = CITATION_RE.sub("", raw.strip())
+        match = ITEM_RE.match(line)
+        if match or (after_colon and line and len(line) <= SHORT_ITEM_CHARS):
+            text = (match.group("text") or match.group("label")) if match else line
             items.append(" ".join(text.split()[:ITEM_WORDS]))
+        else:
+            after_colon = False
+        if line.endswith(":"):
+            after_colon = True
     return items
 
 

@@ -68,6 +68,8 @@ def test_items_of_an_earlier_answer_are_found_in_order() -> None:
     listed = "De sleutels zijn:\na) Een vaste verdeelsleutel op basis van formatie. [1]\nb) Pluspakketten. [2]"
     assert answer_items(listed) == ["Een vaste verdeelsleutel op basis van formatie.", "Pluspakketten."]
     assert answer_items("Een antwoord zonder opsomming. [1]") == []
+    phases = "Er zijn drie fasen. De drie fasen zijn:\nFase 1: Verkennen;\nFase 2: Inrichten. [1]\n\n*Zie ook:* O"
+    assert answer_items(phases) == ["Fase 1: Verkennen;", "Fase 2: Inrichten."]
 
 
 @pytest.mark.parametrize(
