@@ -23,7 +23,7 @@ from assistant.errors import ConfigurationError
 from assistant.types import Chunk
 
 # Sentences in a document that address a language model instead of a reader. They are kept out of
-# the prompt and can never support (or be quoted for) an answer; see verify.py.
+# the prompt and can never support (or be quoted for) an answer; see support.py (Evidence.of).
 INSTRUCTION_RE = re.compile(
     r"\b(negeer|vergeet|ignore|disregard|forget)\b.{0,40}\b(instructies?|opdrachten|regels|instructions?|rules|prompt)\b"
     r"|\b(system ?prompt|systeemprompt|jailbreak)\b"

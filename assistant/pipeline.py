@@ -36,9 +36,10 @@ from assistant.llm import (
 from assistant.practice import PracticeLinks, asks_for_practice, practice_quotes
 from assistant.retrieval import Retrieval, Retriever, Scope, implied_scope
 from assistant.store import IndexReader, IndexStore
+from assistant.support import Evidence
 from assistant.types import Answer, Hit, Source
 from assistant.updates import UpdateNotes
-from assistant.verify import Evidence, StreamVerifier
+from assistant.verify import StreamVerifier
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Retrieved chunks given to a language model, per answer style.

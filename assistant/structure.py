@@ -1,9 +1,8 @@
 """Text extracted from a laid-out publication -> cleaned text + section tree.
 
-The handbook arrives as PDF-extracted text: every line is followed by a blank line, words are
-hyphenated across lines ("Combi-\\n\\nnatie"), a page starts with a leading space, running footers
-and bare link lines sit between paragraphs, and side boxes and footnotes interrupt the body.
-The layout still carries the structure, and this module reads it back:
+`cleaning.py` undoes the page layout of the PDF-extracted handbook (blank line after every line,
+hyphenated words, running footers, link lines) and groups its lines into blocks. The layout still
+carries the structure, and this module reads it back from those blocks:
 
 - a GROEI chapter heading is a letter, a tab and a title ("R\\t Relatie tussen sleutelfiguren");
 - a heading is a line followed by text with no blank line between;
@@ -13,7 +12,8 @@ The layout still carries the structure, and this module reads it back:
 - a footnote is a number, a tab and its text; its marker in the body is removed;
 - "In fase N ..." opens the phase N part of a chapter.
 
-The cleaned document is serialised from the tree, so every section is one contiguous span
+The first two and the footnotes are recognised while cleaning (`cleaning.clean_blocks`); the rest
+here. The cleaned document is serialised from the tree, so every section is one contiguous span
 (`text[start:end]`), boxes and footnotes follow the section they interrupted.
 """
 
@@ -22,40 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.cleaning import Block, clean_blocks
 from assistant.types import Section
 
-GROEI_LETTERS = "GROEI"
-CHAPTER_RE = re.compile(r"^\s*([GROEI])\s*\t\s*(\S.*?)\s*$")
-BULLET_RE = re.compile(r"^\s*[•·▪◦]\s*(.*)$")
-LIST_ITEM_RE = re.compile(r"^\s*([a-h])\t\s*(.*)$")
-FOOTNOTE_RE = re.compile(r"^\s*(\d{1,2})\t\s*(.*)$")
-LINK_LINE_RE = re.compile(r"^\s*(https?://|www\.)\S*")
-# A running footer: page number + short title, standing alone between blank lines.
-FOOTER_RE = re.compile(r"^\s*\d{1,3}\s+[A-Z][^.;:!?]{8,70}$")
-FIGURE_RE = re.compile(r"^\s*Figuur\b")
 PHASE_DEF_RE = re.compile(r"^Fase\s+([1-9])\s*:\s*(.+?)[;.]?$")
 PHASE_OPEN_RE = re.compile(r"^In fase\s+([1-9])\b")
-SUSPENDED_HYPHEN_NEXT = ("en ", "of ", "tot ", "noch ", "en/of ")
 END_PUNCT = ".!?"
 MAX_HEADING_CHARS = 90
 MAX_BOX_TITLE_CHARS = 60
 MIN_PARAGRAPH_AFTER_SUBHEADING = 150
-MIN_WRAPPED_LINE_CHARS = 40
-
-
-@dataclass
-class _Line:
-    text: str
-    page_start: bool
-    continues: bool  # ended in mid-sentence (trailing space): the paragraph goes on
-    tight: bool  # the next line follows with no blank line between
-
-
-@dataclass
-class _Block:
-    kind: str  # para | heading | chapter | bullet | item | footnote
-    text: str
-    key: str = ""  # chapter letter, list label or footnote number
 
 
 @dataclass
@@ -69,122 +44,7 @@ class Node:
     paragraphs: list[str] = field(default_factory=list)
 
 
-def _physical_lines(raw: str) -> list[_Line]:
-    raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[tuple[int, str]] = []
-    for i, line in enumerate(raw_lines):
-        if not line.strip() or LINK_LINE_RE.match(line) or FIGURE_RE.match(line):
-            continue
-        blank_before = i == 0 or not raw_lines[i - 1].strip()
-        blank_after = i + 1 >= len(raw_lines) or not raw_lines[i + 1].strip()
-        if FOOTER_RE.match(line) and blank_before and blank_after:
-            continue
-        kept.append((i, line))
-    lines: list[_Line] = []
-    for pos, (i, line) in enumerate(kept):
-        nxt = kept[pos + 1] if pos + 1 < len(kept) else None
-        # Lines follow each other without a blank line under a heading, and at a page break;
-        # a page's first line starts with a space, so only the first case counts as "tight".
-        tight = nxt is not None and nxt[0] == i + 1 and not nxt[1][:1].isspace()
-        lines.append(
-            _Line(
-                text=line.strip(),
-                page_start=line[:1].isspace(),
-                continues=line != line.rstrip(),
-                tight=tight,
-            )
-        )
-    return lines
-
-
-def _join_hyphenated(lines: list[_Line]) -> list[_Line]:
-    """Rejoin words split over lines; keep suspended hyphens ("frictie- en desintegratie")."""
-    out: list[_Line] = []
-    for line in lines:
-        prev = out[-1] if out else None
-        if prev is not None and re.search(r"[^\W\d_]-$", prev.text) and line.text[:1].islower():
-            if line.text.startswith(SUSPENDED_HYPHEN_NEXT):
-                prev.text = f"{prev.text} {line.text}"
-            else:
-                prev.text = prev.text[:-1] + line.text
-            prev.continues = line.continues
-            prev.tight = line.tight
-            continue
-        out.append(_Line(line.text, line.page_start, line.continues, line.tight))
-    return out
-
-
-def _continues(body: _Block | None, last_line: _Line | None, text: str) -> bool:
-    """Does `text` carry on the open body paragraph (across a wrap, page break or footnote)?"""
-    if body is None or last_line is None:
-        return False
-    if text[:1].islower():
-        return True
-    # A wrapped line fills the column; a short line with a trailing space is a heading.
-    wrapped = len(last_line.text) >= MIN_WRAPPED_LINE_CHARS
-    return wrapped and last_line.continues and body.text.rstrip()[-1:] not in ".!?:;"
-
-
-def _blocks(lines: list[_Line]) -> list[_Block]:
-    """Group lines into paragraphs, headings, bullets, list items, footnotes and chapters."""
-    blocks: list[_Block] = []
-    body: _Block | None = None  # the body block a following line may continue
-    body_line: _Line | None = None  # the last line added to it
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        text = line.text
-        if m := CHAPTER_RE.match(text):
-            blocks.append(_Block("chapter", m.group(2), m.group(1)))
-            body = body_line = None
-        elif m := FOOTNOTE_RE.match(text):
-            # A footnote interrupts the body; the body may go on after it.
-            blocks.append(_Block("footnote", m.group(2).strip(), m.group(1)))
-        elif line.tight and i + 1 < len(lines) and not BULLET_RE.match(text):
-            # Lines with no blank between: all but the last form a heading, the last opens a
-            # paragraph.
-            run = [line]
-            while run[-1].tight and i + 1 < len(lines):
-                i += 1
-                run.append(lines[i])
-            blocks.append(_Block("heading", " ".join(part.text for part in run[:-1])))
-            body, body_line = _Block("para", run[-1].text), run[-1]
-            blocks.append(body)
-        elif m := BULLET_RE.match(text):
-            body, body_line = _Block("bullet", m.group(1).strip()), line
-            blocks.append(body)
-        elif (m := LIST_ITEM_RE.match(text)) and not line.page_start:
-            body, body_line = _Block("item", m.group(2).strip(), m.group(1)), line
-            blocks.append(body)
-        elif _continues(body, body_line, text):
-            assert body is not None
-            body.text += " " + text
-            body_line = line
-        else:
-            body, body_line = _Block("para", text), line
-            blocks.append(body)
-        i += 1
-    for block in blocks:
-        block.text = re.sub(r"\s+", " ", block.text).strip()
-    return blocks
-
-
-def _looks_like_heading(text: str) -> bool:
-    return len(text) <= MAX_HEADING_CHARS * 2 and text[:1].isupper()
-
-
-def _strip_footnote_markers(blocks: list[_Block]) -> None:
-    """Remove "verschillen1." style markers of the footnotes the text defines."""
-    numbers = [b.key for b in blocks if b.kind == "footnote"]
-    for number in numbers:
-        pattern = re.compile(rf"(?<=[^\W\d_][.,;:]){number}(?=\s|$)|(?<=[^\W\d_]){number}(?=[\s.,;:]|$)")
-        for block in blocks:
-            if block.kind in ("para", "item", "bullet") and pattern.search(block.text):
-                block.text = pattern.sub("", block.text, count=1)
-                break
-
-
-def _is_subheading(blocks: list[_Block], i: int) -> bool:
+def _is_subheading(blocks: list[Block], i: int) -> bool:
     block = blocks[i]
     if block.kind != "para" or len(block.text) > MAX_HEADING_CHARS:
         return False
@@ -204,7 +64,7 @@ def _is_subheading(blocks: list[_Block], i: int) -> bool:
     )
 
 
-def _is_box_title(blocks: list[_Block], i: int) -> bool:
+def _is_box_title(blocks: list[Block], i: int) -> bool:
     block = blocks[i]
     if block.kind != "para" or len(block.text) > MAX_BOX_TITLE_CHARS:
         return False
@@ -212,7 +72,7 @@ def _is_box_title(blocks: list[_Block], i: int) -> bool:
     return len(following) == 2 and all(b.kind == "bullet" for b in following)
 
 
-def _phase_names(blocks: list[_Block]) -> dict[int, str]:
+def _phase_names(blocks: list[Block]) -> dict[int, str]:
     names: dict[int, str] = {}
     for block in blocks:
         if block.kind == "para" and (m := PHASE_DEF_RE.match(block.text)):
@@ -312,8 +172,7 @@ def parse_structure(raw: str, chapter_phases: dict[str, int] | None = None) -> t
     `chapter_phases` maps a GROEI letter to the phase its chapter is about, where the document's
     own metadata says so. Returns the cleaned text and its sections in reading order.
     """
-    blocks = _blocks(_join_hyphenated(_physical_lines(raw)))
-    _strip_footnote_markers(blocks)
+    blocks = clean_blocks(raw)
     tree = _TreeBuilder(chapter_phases or {})
     tree.phase_names = _phase_names(blocks)
     footnotes: list[tuple[str, str, Node | None]] = []

@@ -19,8 +19,9 @@ from assistant.errors import ConfigurationError
 from assistant.ingest import build_index
 from assistant.llm import INSTRUCTION_RE, REDACTED, build_messages, make_chat_model
 from assistant.pipeline import Assistant, evidence_for
+from assistant.support import DEFAULT_THRESHOLDS, Evidence, calibrate, check
 from assistant.types import Answer, Chunk, Hit
-from assistant.verify import DEFAULT_THRESHOLDS, Evidence, StreamVerifier, calibrate, check, verify
+from assistant.verify import StreamVerifier, verify
 from tests.conftest import copy_handbook
 from tests.llm_server import ScriptedLLM
 
