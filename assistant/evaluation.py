@@ -13,6 +13,7 @@ from assistant.answer import is_english, unknown_terms
 from assistant.chat import ChatSession
 from assistant.config import Settings
 from assistant.pipeline import Assistant
+from assistant.retrieval import implied_scope
 from assistant.tokens import fold, normalize_for_match
 from assistant.types import Chunk
 
@@ -51,7 +52,9 @@ def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = 
         started = time.perf_counter()
         answer = session.ask(item["question"], style=style)
         latency = (time.perf_counter() - started) * 1000
-        retrieval = assistant.retriever.search(answer.query, settings.k_dense, settings.k_lexical)
+        # The ranking the answer rested on: its search text within the scope the question implies.
+        scope = implied_scope(item["question"])
+        retrieval = assistant.retriever.search(answer.query, settings.k_dense, settings.k_lexical, scope)
         chunks = [h.chunk for h in retrieval.hits]
         answerable = bool(item.get("answerable", bool(item.get("expect"))))
         rank = first_relevant_rank(item.get("expect") or [], chunks) if answerable else None
