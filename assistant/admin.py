@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from assistant import ui_format as fmt
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.ingest import IngestReport, build_index
 from assistant.loaders import corpus_files, file_sha256
 from assistant.store import IndexStore
 from assistant.toc import load_documents
+from assistant.ui_toc import label_keys, section_entries
 from assistant.uploads import DEFAULT_FOLDER
 
 INDEXED = "geïndexeerd"
@@ -150,8 +150,8 @@ class Catalog:
         manifest = self.store.manifest()
         version = manifest.version if manifest else ""
         if version != self.version:
-            entries = fmt.section_entries(load_documents(self.settings))
-            self.entries, self.by_key, self.keys = entries, {e.key: e for e in entries}, fmt.label_keys(entries)
+            entries = section_entries(load_documents(self.settings))
+            self.entries, self.by_key, self.keys = entries, {e.key: e for e in entries}, label_keys(entries)
             self.version = version
         return self
 

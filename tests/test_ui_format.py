@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant import ui_format as fmt
+from assistant import ui_toc
 from assistant.types import Answer, Chunk, Document, Section, Source
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
@@ -113,13 +114,13 @@ def test_toc_and_section_view() -> None:
     )
     doc = Document("hb.txt", "Handreiking", "", sections, {"type": "handbook"})
     case = Document("cases/x.md", "Casus <X>", "", (Section(("X",), "tekst", 0, 5),), {"type": "case"})
-    entries = fmt.section_entries([case, doc])
+    entries = ui_toc.section_entries([case, doc])
     assert entries[0].doc_id == "hb.txt"  # the handbook first
-    toc = fmt.toc_html(entries)
+    toc = ui_toc.toc_html(entries)
     assert "kader</span>" in toc and "fase 1</span>" in toc and "Noot 1" not in toc
     assert "Casus &lt;X&gt;" in toc
-    view = fmt.section_html(entries[0], fmt.children_of(entries[0], entries))
+    view = ui_toc.section_html(entries[0], ui_toc.children_of(entries[0], entries))
     assert "Intro &lt;i&gt;x&lt;/i&gt;" in view and "Verder in deze sectie" in view and ">Tip</a>" in view
-    assert "<p>Eerst.</p><p>Dan.</p>" in fmt.section_html(entries[2])  # paragraphs kept
-    assert fmt.label_keys(entries)["G · Ambitie > Tip"] == "hb.txt::G · Ambitie > Tip"
+    assert "<p>Eerst.</p><p>Dan.</p>" in ui_toc.section_html(entries[2])  # paragraphs kept
+    assert ui_toc.label_keys(entries)["G · Ambitie > Tip"] == "hb.txt::G · Ambitie > Tip"
     assert "&lt;b&gt;" in fmt.scope_badge_html("sectie “<b>”")

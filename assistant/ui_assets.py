@@ -1,0 +1,139 @@
+"""The fixed parts of the browser page: example questions, Dutch page texts, the style sheet and the
+page script. Plain strings only; ui.py passes them to Gradio, so they can be read without a browser.
+"""
+
+from __future__ import annotations
+
+# The example questions beside the chat, per GROEI chapter and per phase: (group title, questions).
+STARTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "G · Gemeenschappelijke ambitie",
+        ("Wat zijn de motieven voor een ambtelijke fusie?", "Hoe formuleer je gezamenlijke doelstellingen?"),
+    ),
+    (
+        "R · Relatie tussen sleutelfiguren",
+        ("Waarom is de relatie tussen sleutelfiguren zo belangrijk?", "Hoe maak je lastige onderwerpen bespreekbaar?"),
+    ),
+    (
+        "O · Organiseren in stappen",
+        ("Welke fasen kent een ambtelijke fusie?", "Hoe zorg je voor eenduidige informatie en een tijdlijn?"),
+    ),
+    ("E · Eigenaarschap voelen", ("Wat is een Gideonsbende?",)),
+    ("I · Inrichting", ("Welke varianten zijn er voor de topstructuur?", "Huisvesting: centraal of decentraal?")),
+    ("Per fase", ("Wat gebeurt er in fase 1?", "Wat wordt er besloten in fase 2?", "Wat gebeurt er in fase 3?")),
+)
+
+# {mb} is the upload limit in MB, filled in when the Beheer tab is built.
+ADMIN_INTRO = (
+    "Voeg documenten toe (txt, md, pdf, docx, html; hoogstens {mb} MB), vervang ze (zelfde naam) of "
+    "verwijder ze, en klik daarna op **Opnieuw indexeren**. Tot de nieuwe index klaar is, beantwoordt "
+    "de vorige index de vragen."
+)
+LOGIN_MESSAGE = "Log in met je gebruikersnaam en wachtwoord voor de Fusiewijzer."
+
+ABOUT = """\
+**Wat is dit?** Een zoek- en adviesassistent over *ambtelijke fusie*: gemeenten die hun
+ambtelijke organisaties samenvoegen en hun eigen gemeenteraad houden.
+
+**Waar komen de antwoorden vandaan?** Uit drie soorten documenten:
+- de *Handreiking ambtelijke fusie: GROEI* (2014), met de hoofdstukken Gemeenschappelijke ambitie,
+  Relatie, Organiseren in stappen, Eigenaarschap en Inrichting, en drie fasen;
+- praktijkvoorbeelden van bestaande fusieorganisaties (met hun bronnen);
+- een overzicht van de wijzigingen in de Wet gemeenschappelijke regelingen (Wgr) sinds 2014.
+
+**Hoe antwoordt het?** Met letterlijke citaten: elk antwoord bestaat uit zinnen uit de documenten,
+met [n] naar de bron. Er is standaard geen taalmodel dat zelf tekst schrijft. Staat het antwoord
+niet in de documenten, dan zegt de assistent dat en wijst hij verwante secties aan.
+
+**Wat doet het niet?** Geen juridisch advies en geen actuele of lokale feiten over jouw gemeente.
+De handreiking is van 2014: passages die later zijn gewijzigd, krijgen de melding
+*Let op: bijgewerkt*. Controleer belangrijke punten altijd in de bron.
+"""
+
+CSS = """
+.kop h1 { margin: 0; font-size: 1.6rem; }
+.kop p { margin: .2rem 0 0; color: var(--body-text-color-subdued); }
+.vraag { white-space: normal; }
+.antwoord p { margin: .3rem 0; }
+.antwoord .bezig { color: var(--body-text-color-subdued); font-style: italic; animation: puls 1.2s infinite; }
+@keyframes puls { 50% { opacity: .45; } }
+.antwoord .fout { color: #b42318; font-weight: 600; }
+.antwoord .geen-antwoord { color: #8a4b00; }
+a.bronlink { font-weight: 600; text-decoration: none; padding: 0 .1em; border-radius: 3px;
+             background: #e8f0fe; color: #1a4fb4; }
+.bijgewerkt, .bron-noot { background: #fff4d6; border-left: 4px solid #e0a800; padding: .3rem .5rem;
+                          border-radius: 4px; }
+.meldingen .melding { background: #eef4ff; border-left: 4px solid #5b8def; padding: .25rem .5rem;
+                      border-radius: 4px; font-size: .92em; }
+details.bronnen { margin-top: .6rem; border-top: 1px solid var(--border-color-primary); padding-top: .3rem; }
+details.bronnen summary { cursor: pointer; font-weight: 600; }
+.bron { margin: .5rem 0; padding: .4rem .6rem; border: 1px solid var(--border-color-primary);
+        border-radius: 6px; scroll-margin-top: 4rem; }
+.bron.uitgelicht { outline: 3px solid #5b8def; }
+.bron-meta { color: var(--body-text-color-subdued); font-size: .9em; }
+.bron-pad { font-size: .9em; margin: .15rem 0; }
+.bron-tekst { margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #ccc; font-size: .93em;
+              color: var(--body-text-color); opacity: .9; }
+.bron-tekst mark { background: #fff1a8; color: #111; padding: 0 .1em; }
+.dichtbij ul { margin: .2rem 0 0 1.2rem; }
+.afbakening { background: #e8f0fe; border: 1px solid #5b8def; border-radius: 999px;
+              padding: .3rem .8rem; display: inline-block; }
+.afbakening-rij { align-items: center; }
+.starter { justify-content: flex-start !important; text-align: left !important; }
+.groep p { margin: .5rem 0 0 !important; }
+nav.inhoud ul { list-style: none; padding-left: 0; margin: .2rem 0 .6rem; }
+nav.inhoud li { margin: .1rem 0; }
+nav.inhoud li.niveau-1 { margin-top: .45rem; font-weight: 600; }
+nav.inhoud li.niveau-2 { padding-left: 1rem; }
+nav.inhoud li.niveau-3 { padding-left: 2rem; font-size: .93em; }
+nav.inhoud summary { cursor: pointer; font-weight: 600; margin: .3rem 0; }
+.badge { font-size: .75em; border-radius: 4px; padding: 0 .35em; background: #eceff3; color: #333;
+         font-weight: 500; }
+.badge.fase { background: #e3f4e8; color: #17603a; }
+.badge.kader { background: #f3e8fd; color: #5b2a86; }
+#inhoud { max-height: 70vh; overflow-y: auto; }
+.sectie h2 { margin: .2rem 0; }
+.sectie-doc, .sectie-pad { color: var(--body-text-color-subdued); font-size: .9em; margin: 0; }
+.sectie-tekst p { line-height: 1.55; }
+.beheer-gelukt, .beheer-geweigerd { padding: .4rem .6rem; border-radius: 4px; margin: .3rem 0; }
+.beheer-gelukt { background: #e3f4e8; border-left: 4px solid #17603a; }
+.beheer-geweigerd { background: #fdecea; border-left: 4px solid #b42318; }
+table.documenten { width: 100%; border-collapse: collapse; font-size: .9em; }
+table.documenten th, table.documenten td { border-bottom: 1px solid var(--border-color-primary);
+                                           padding: .25rem .4rem; text-align: left; vertical-align: top; }
+.gebruiker { text-align: right; margin: 0; font-size: .9em; }
+"""
+
+# Runs once on page load: [n] links scroll to their source; links to #sectie=<key> open that
+# section in the Handboek tab through a hidden textbox + button (the Python side does the rest).
+JS = """
+() => {
+  document.documentElement.lang = 'nl';  // the page is Dutch (Gradio's template says "en")
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a');
+    if (!link) return;
+    const href = link.getAttribute('href') || '';
+    if (href.startsWith('#sectie=')) {
+      event.preventDefault();
+      event.stopPropagation();
+      const box = document.querySelector('#nav-sectie textarea, #nav-sectie input');
+      const button = document.querySelector('#nav-open');
+      if (!box || !button) return;
+      box.value = decodeURIComponent(href.slice('#sectie='.length));
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      setTimeout(() => button.click(), 50);
+    } else if (href.startsWith('#bron-')) {
+      event.preventDefault();
+      event.stopPropagation();
+      const target = document.getElementById(href.slice(1));
+      if (!target) return;
+      const details = target.closest('details');
+      if (details) details.open = true;
+      target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      target.classList.add('uitgelicht');
+      setTimeout(() => target.classList.remove('uitgelicht'), 2500);
+      history.replaceState(null, '', href);
+    }
+  }, true);
+}
+"""
