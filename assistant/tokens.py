@@ -237,6 +237,31 @@ ENGLISH_MARKERS = frozenset(
         "to",
         "in",
         "for",
+        "an",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "has",
+        "have",
+        "there",
+        "this",
+        "that",
+        "with",
+        "from",
+        "by",
+        "it",
+        "they",
+        "their",
+        "its",
+        "be",
+        "were",
+        "about",
+        "after",
+        "before",
+        "between",
     ]
 )
 DUTCH_MARKERS = frozenset(
@@ -260,13 +285,18 @@ DUTCH_MARKERS = frozenset(
         "bij",
     ]
 )
+# Words of both languages say nothing ("in", "is"; Dutch "of" means "or"): "Huisvesting: centraal
+# of decentraal?" is Dutch.
+ENGLISH_ONLY = ENGLISH_MARKERS - DUTCH_MARKERS - {"of"}
+DUTCH_ONLY = DUTCH_MARKERS - ENGLISH_MARKERS
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary_en_nl.tsv"
 
 
 def is_english(text: str) -> bool:
     """Rough language call: more English than Dutch function words."""
     words = re.findall(r"[a-z']+", fold(text))
-    return sum(w in ENGLISH_MARKERS for w in words) > sum(w in DUTCH_MARKERS for w in words)
+    english = sum(w in ENGLISH_ONLY for w in words)
+    return english > 0 and english > sum(w in DUTCH_ONLY for w in words)
 
 
 @cache
