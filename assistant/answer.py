@@ -27,6 +27,7 @@ SECOND_SOURCE_MARGIN = 0.025
 OTHER_KIND_WINDOW = 10  # look this deep in the fused ranking for the other kind of document
 OTHER_KIND_CHUNKS = 2
 OTHER_KIND_MARGIN = 0.06
+MAX_LIST_CHUNKS = 12  # candidate chunks, list continuations included
 
 
 def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalIndex) -> float:
@@ -59,11 +60,16 @@ def score_sentences(
     for hit in hits:
         rank_of[hit.chunk.id] = sum(1 for h in hits[: hits.index(hit)] if h.chunk.doc_type == hit.chunk.doc_type)
     continued_by: dict[str, tuple[str, ...]] = {}
-    for hit in list(hits):
+    pending = list(hits)  # continuation chunks are followed too: a list can span several chunks
+    while pending:
+        hit = pending.pop(0)
         continuation = list_continuation(hit.chunk, reader)
         if continuation:
             continued_by[hit.chunk.id] = tuple(c.id for c in continuation)
-            hits += [Hit(c, hit.score) for c in continuation if c.id not in {h.chunk.id for h in hits}]
+            known = {h.chunk.id for h in hits}
+            added = [Hit(c, hit.score) for c in continuation if c.id not in known][: max(0, MAX_LIST_CHUNKS - len(hits))]
+            hits += added
+            pending += added
             for c in continuation:
                 rank_of.setdefault(c.id, rank_of[hit.chunk.id])
     hit_of = {h.chunk.id: h for h in hits}
@@ -125,14 +131,16 @@ def _continuation_quotes(
     quotes: list[tuple[Hit, str, float]],
     style: str,
 ) -> list[tuple[Hit, str, float]]:
-    """The opening of each chunk that continues an announced list, so the list is not cut off."""
-    out = []
-    quoted = {q[0].chunk.id for q in quotes}
+    """The opening of each chunk that continues an announced list, and of the chunks that go on
+    with it in turn, so the list is not cut off."""
+    out: list[tuple[Hit, str, float]] = []
     for chunk_id in sentence.continued_by:
-        if chunk_id in quoted or chunk_id not in by_chunk:
+        if chunk_id in {q[0].chunk.id for q in quotes + out} or chunk_id not in by_chunk:
             continue
         first = min(by_chunk[chunk_id], key=lambda s: s.row.start)
         out.append(_quote(first, by_chunk, style))
+        if first.continued_by:
+            out += _continuation_quotes(first, by_chunk, quotes + out, style)
     return out
 
 

@@ -64,12 +64,12 @@ def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
     or the first chunk of each following sub-section (as many as the announced number, else 2).
     Also when a chunk ends inside a list ("a) ...") that the next chunk goes on with ("b) ...")."""
     text = chunk.text.rstrip()
-    last_paragraph = text[text.rfind("\n") + 1 :]
     if not text.endswith(":"):
-        if not LIST_START_RE.match(last_paragraph):
+        last = _last_list_marker(text)
+        if last is None:
             return []
         following = reader.following(chunk.id)
-        if following and following[0].section == chunk.section and LIST_START_RE.match(following[0].text):
+        if following and following[0].section == chunk.section and _continues_list(last, following[0].text):
             return following[:1]
         return []
     following = reader.following(chunk.id)
@@ -79,6 +79,24 @@ def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
     wanted = NUMBER_WORDS[match.group(1)] if match else 2
     firsts = list({c.section: c for c in reversed(following)}.values())[::-1]
     return firsts[:wanted]
+
+
+def _last_list_marker(text: str) -> str | None:
+    """The marker ("•", "c)") of the last list item that starts a paragraph of `text`, if any."""
+    markers = [m.group(1) for m in re.finditer(r"(?m)^(•|[a-h]\))\s", text)]
+    return markers[-1] if markers else None
+
+
+def _continues_list(last_marker: str, next_text: str) -> bool:
+    """Whether a chunk opening with `next_text` goes on with the list whose last item so far had
+    `last_marker`: the next letter after "a)", another bullet after "•"."""
+    match = LIST_START_RE.match(next_text)
+    if not match:
+        return False
+    marker = match.group(1)
+    if last_marker == "•":
+        return marker == "•"
+    return marker != "•" and ord(marker[0]) == ord(last_marker[0]) + 1
 
 
 def _introduces_list(sentence: ScoredSentence, following: ScoredSentence | None) -> bool:

@@ -146,3 +146,13 @@ def test_a_counted_list_later_in_the_chunk_comes_with_the_sentence_that_counts(h
     for phase in phases:
         assert phase in answer.sources[0].quote
     _assert_citations_point_at_exact_quotes(answer)
+
+
+def test_a_list_over_several_chunks_is_quoted_to_its_last_item(handbook_assistant: Assistant) -> None:
+    # Fase 2's steps a) to e) fill three chunks after the one that announces them.
+    answer = handbook_assistant.ask("Wat wordt er besloten in fase 2?")
+    quotes = "\n".join(s.quote for s in answer.sources)
+    for item in ("a) Uitwerken voorkeursvariant", "b) Oog houden", "c) Na de onomkeerbare", "d) Inrichtingsplan",
+                 "e) Uitwerking van een directiestatuut"):  # fmt: skip
+        assert item in quotes
+    _assert_citations_point_at_exact_quotes(answer)
