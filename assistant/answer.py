@@ -67,7 +67,8 @@ def score_sentences(
         if continuation:
             continued_by[hit.chunk.id] = tuple(c.id for c in continuation)
             known = {h.chunk.id for h in hits}
-            added = [Hit(c, hit.score) for c in continuation if c.id not in known][: max(0, MAX_LIST_CHUNKS - len(hits))]
+            room = max(0, MAX_LIST_CHUNKS - len(hits))
+            added = [Hit(c, hit.score) for c in continuation if c.id not in known][:room]
             hits += added
             pending += added
             for c in continuation:

@@ -18,6 +18,7 @@ from assistant.types import Chunk, Hit
 LIST_START_RE = re.compile(r"^(•|[a-h]\))\s")
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
+MAX_PROSE_SENTENCES = 4
 NUMBER_WORDS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "two": 2, "three": 3, "four": 4}
 # Openings of a sentence that only makes sense with the one before it.
 LEANING_STARTS = (
@@ -162,6 +163,15 @@ def expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) -> 
             lo -= 1
         if hi + 1 < len(ordered) and _same_paragraph(best, ordered[hi + 1]) and not ordered[hi].row.text.endswith(":"):
             hi += 1
+            # A short sentence carries little ("Het rijtje is inmiddels genoegzaam bekend."): the
+            # passage goes on in its paragraph until it says something of substance.
+            while (
+                len(ordered[hi].row.text) < SHORT_LINE_CHARS
+                and hi + 1 < len(ordered)
+                and _same_paragraph(ordered[hi], ordered[hi + 1])
+                and hi - lo < MAX_PROSE_SENTENCES - 1
+            ):
+                hi += 1
     if hi + 1 < len(ordered) and ordered[hi + 1].row.text.rstrip().endswith(":"):
         hi += 1  # "... drie fasen doorlopen. De drie fasen zijn:" -> take the list along
     else:

@@ -156,3 +156,11 @@ def test_a_list_over_several_chunks_is_quoted_to_its_last_item(handbook_assistan
                  "e) Uitwerking van een directiestatuut"):  # fmt: skip
         assert item in quotes
     _assert_citations_point_at_exact_quotes(answer)
+
+
+def test_a_short_sentence_does_not_end_a_detailed_quote(handbook_assistant: Assistant) -> None:
+    # "Het rijtje is inmiddels genoegzaam bekend." says nothing; the sentence after it names them.
+    answer = handbook_assistant.ask("Wat zijn de motieven voor een ambtelijke fusie?")
+    assert "kostenreductie" in answer.sources[0].quote
+    short = handbook_assistant.ask("Wat zijn de motieven voor een ambtelijke fusie?", style="kort")
+    assert "kostenreductie" not in short.sources[0].quote  # kort keeps to the one best sentence
