@@ -31,6 +31,7 @@ PRACTICE_RE = re.compile(
 MAX_ORGANISATIONS = 4
 MARGIN = 0.03  # an organisation's best sentence may score this far below the best one
 FALLBACK_CHUNKS = 6
+GENERIC_SHARE = 0.15  # a word in more than this share of all passages says nothing of a topic
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class PracticeLinks:
         }
 
 
+def _generic(token: str, lexical: LexicalIndex) -> bool:
+    return lexical.document_frequency.get(token, 0) > GENERIC_SHARE * max(1, len(lexical.chunks))
+
+
 def practice_quotes(
     quoted: list[Chunk],
     retrieval: Retrieval,
@@ -99,13 +104,22 @@ def practice_quotes(
         return []
     query = np.asarray(retrieval.query_vector, dtype=np.float32)
     similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ query
+    # What the question is about: its words without those that ask for practice and without the
+    # corpus's everyday words ("ambtelijke", "fusie"). A passage must name some of it, or an
+    # evaluation would pass for "ervaringen met centrale huisvesting".
+    topic = [t for t in retrieval.query_tokens if not PRACTICE_RE.fullmatch(t) and not _generic(t, lexical)]
     best: dict[str, tuple[float, Chunk, str]] = {}
     for (row, _), similarity in zip(rows, similarities, strict=True):
         chunk = by_id[row.chunk_id]
-        covered = lexical_coverage(f"{chunk.section[-1]} {row.text}", retrieval.query_tokens, lexical)
+        text = f"{chunk.section[-1]} {row.text}"
+        if topic and lexical_coverage(text, topic, lexical) == 0:
+            continue
+        covered = lexical_coverage(text, retrieval.query_tokens, lexical)
         score = float(similarity) + LEXICAL_WEIGHT * covered
         if chunk.doc_id not in best or score > best[chunk.doc_id][0]:
             best[chunk.doc_id] = (score, chunk, row.text)
+    if not best:
+        return []
     ranked = sorted(best.values(), key=lambda item: -item[0])
     top = ranked[0][0]
     return [

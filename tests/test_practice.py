@@ -130,3 +130,15 @@ def test_project_corpus_links_point_at_real_sections() -> None:
     for link in links:
         assert any(h.startswith(link["handbook_section"]) for h in headings), link["handbook_section"]
         assert set(link["case_sections"]) <= case_headings, link["case_sections"]
+
+
+@pytest.mark.slow
+def test_no_practice_part_when_no_case_passage_names_the_topic(corpus_assistant: Assistant) -> None:
+    # The case documents say nothing about housing; their evaluations are no "ervaringen met
+    # centrale huisvesting", however close "ervaringen" and "evaluatie" are.
+    answer = corpus_assistant.ask("Welke ervaringen zijn er met centrale huisvesting?")
+    assert answer.answered and "huisvesting" in answer.sources[0].quote
+    assert "In de praktijk" not in answer.answer
+    costs = corpus_assistant.ask("Welke ervaringen zijn er met de kosten van een ambtelijke fusie?")
+    practice = [s for s in costs.sources if s.chunk.doc_type == "case"]
+    assert practice and all("kosten" in s.quote.lower() for s in practice)
