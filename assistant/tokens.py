@@ -7,197 +7,35 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-STOPWORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "maar",
-        "dan",
-        "dat",
-        "die",
-        "dit",
-        "deze",
-        "den",
-        "der",
-        "des",
-        "van",
-        "voor",
-        "naar",
-        "met",
-        "op",
-        "in",
-        "uit",
-        "aan",
-        "bij",
-        "over",
-        "onder",
-        "tot",
-        "om",
-        "te",
-        "ter",
-        "door",
-        "als",
-        "is",
-        "zijn",
-        "was",
-        "waren",
-        "wordt",
-        "worden",
-        "werd",
-        "werden",
-        "kan",
-        "kunnen",
-        "kun",
-        "kunt",
-        "moet",
-        "moeten",
-        "mag",
-        "mogen",
-        "zal",
-        "zullen",
-        "zou",
-        "zouden",
-        "heeft",
-        "hebben",
-        "had",
-        "hadden",
-        "ben",
-        "bent",
-        "er",
-        "hier",
-        "daar",
-        "waar",
-        "wat",
-        "wie",
-        "welk",
-        "welke",
-        "welken",
-        "hoe",
-        "waarom",
-        "wanneer",
-        "wel",
-        "niet",
-        "geen",
-        "ook",
-        "nog",
-        "al",
-        "zo",
-        "zoals",
-        "je",
-        "jij",
-        "u",
-        "we",
-        "wij",
-        "ze",
-        "zij",
-        "hij",
-        "haar",
-        "hem",
-        "hun",
-        "ons",
-        "onze",
-        "mijn",
-        "jouw",
-        "uw",
-        "ik",
-        "men",
-        "iets",
-        "elk",
-        "elke",
-        "ieder",
-        "iedere",
-        "alle",
-        "veel",
-        "meer",
-        "meest",
-        "zeer",
-        "heel",
-        "erg",
-        "toch",
-        "dus",
-        "want",
-        "omdat",
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "how",
-        "why",
-        "when",
-        "where",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "they",
-        "them",
-        "we",
-        "you",
-        "your",
-        "our",
-        "not",
-        "no",
-        "yes",
-        "about",
-        "into",
-        "than",
-        "then",
-        "so",
-        "if",
-        "s",
-        # Words that name the corpus itself: every handbook passage is "the handbook", and the
-        # case and law documents that mention it ("Verhouding tot het handboek") are no answer
-        # to "Welke varianten onderscheidt het handboek?".
-        "handboek",
-        "handreiking",
-        "handbook",
-        "guide",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as running text, one space between words."""
+    return frozenset(text.split())
+
+
+DUTCH_STOPWORDS = _words(
+    """
+    de het een en of maar dan dat die dit deze den der des van voor naar met op in uit aan bij over
+    onder tot om te ter door als is zijn was waren wordt worden werd werden kan kunnen kun kunt moet
+    moeten mag mogen zal zullen zou zouden heeft hebben had hadden ben bent er hier daar waar wat
+    wie welk welke welken hoe waarom wanneer wel niet geen ook nog al zo zoals je jij u we wij ze
+    zij hij haar hem hun ons onze mijn jouw uw ik men iets elk elke ieder iedere alle veel meer
+    meest zeer heel erg toch dus want omdat
+    """
 )
+ENGLISH_STOPWORDS = _words(
+    """
+    the a an and or but of to in on at by for with from as is are was were be been being what which
+    who whom whose how why when where do does did can could should would will shall may might must
+    this that these those it its there their they them we you your our not no yes about into than
+    then so if s
+    """
+)
+# Words that name the corpus itself: every handbook passage is "the handbook", and the case and
+# law documents that mention it ("Verhouding tot het handboek") are no answer to "Welke varianten
+# onderscheidt het handboek?".
+CORPUS_NAME_WORDS = frozenset(["handboek", "handreiking", "handbook", "guide"])
+STOPWORDS = DUTCH_STOPWORDS | ENGLISH_STOPWORDS | CORPUS_NAME_WORDS
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -218,72 +56,17 @@ def normalize_for_match(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-ENGLISH_MARKERS = frozenset(
-    [
-        "the",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "of",
-        "and",
-        "to",
-        "in",
-        "for",
-        "an",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "has",
-        "have",
-        "there",
-        "this",
-        "that",
-        "with",
-        "from",
-        "by",
-        "it",
-        "they",
-        "their",
-        "its",
-        "be",
-        "were",
-        "about",
-        "after",
-        "before",
-        "between",
-    ]
+ENGLISH_MARKERS = _words(
+    """
+    the what which who how why when where is are does do of and to in for an did can could should
+    would will has have there this that with from by it they their its be were about after before
+    between
+    """
 )
-DUTCH_MARKERS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "wat",
-        "welke",
-        "wie",
-        "hoe",
-        "waarom",
-        "wanneer",
-        "is",
-        "zijn",
-        "van",
-        "en",
-        "in",
-        "voor",
-        "op",
-        "bij",
-    ]
+DUTCH_MARKERS = _words(
+    """
+    de het een wat welke wie hoe waarom wanneer is zijn van en in voor op bij
+    """
 )
 # Words of both languages say nothing ("in", "is"; Dutch "of" means "or"): "Huisvesting: centraal
 # of decentraal?" is Dutch.
