@@ -13,9 +13,9 @@ import numpy as np
 
 from assistant.passages import ScoredSentence, expand, list_continuation
 from assistant.retrieval import LexicalIndex, Retrieval
-from assistant.store import IndexReader
+from assistant.store import IndexReader, SentenceRow
 from assistant.tokens import STOPWORDS, is_english, tokenize
-from assistant.types import Answer, Hit, Source
+from assistant.types import Answer, Chunk, Hit, Source
 
 CITATION_RE = re.compile(r"\[(\d+)\]")
 CANDIDATE_CHUNKS = 4
@@ -74,24 +74,35 @@ def score_sentences(
             for c in continuation:
                 rank_of.setdefault(c.id, rank_of[hit.chunk.id])
     hit_of = {h.chunk.id: h for h in hits}
-    rows = reader.sentence_vectors(list(hit_of))
-    if not rows:
-        return []
-    query = np.asarray(retrieval.query_vector, dtype=np.float32)
-    similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ query
     scored = []
-    for (row, _), similarity in zip(rows, similarities, strict=True):
+    for row, relevance, coverage in rate_sentences({i: h.chunk for i, h in hit_of.items()}, retrieval, reader, lexical):
         rank = rank_of[row.chunk_id]
-        # The heading counts as context: a bullet in the box "Dilemma's bij ambtelijke fusie"
-        # answers a question about dilemmas without repeating the word.
-        heading = hit_of[row.chunk_id].chunk.section[-1]
-        coverage = lexical_coverage(f"{heading} {row.text}", retrieval.query_tokens, lexical)
         # The chunk's fused rank favours sentences from the passages retrieval trusts most.
-        score = float(similarity) + LEXICAL_WEIGHT * coverage - RANK_PENALTY * rank
+        score = relevance - RANK_PENALTY * rank
         follows = continued_by.get(row.chunk_id, ())
         scored.append(ScoredSentence(row, hit_of[row.chunk_id], rank, score, follows, coverage))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def rate_sentences(
+    chunks: dict[str, Chunk], retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex
+) -> list[tuple[SentenceRow, float, float]]:
+    """Each sentence of `chunks` (by id) with its relevance to the question, the cosine similarity
+    plus the weighted share of the question's words it covers, and that share."""
+    rows = reader.sentence_vectors(list(chunks))
+    if not rows:
+        return []
+    query = np.asarray(retrieval.query_vector, dtype=np.float32)
+    similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ query
+    rated = []
+    for (row, _), similarity in zip(rows, similarities, strict=True):
+        # The heading counts as context: a bullet in the box "Dilemma's bij ambtelijke fusie"
+        # answers a question about dilemmas without repeating the word.
+        heading = chunks[row.chunk_id].section[-1]
+        coverage = lexical_coverage(f"{heading} {row.text}", retrieval.query_tokens, lexical)
+        rated.append((row, float(similarity) + LEXICAL_WEIGHT * coverage, coverage))
+    return rated
 
 
 def select_quotes(scored: list[ScoredSentence], style: str) -> list[tuple[Hit, str, float]]:

@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from assistant.answer import LEXICAL_WEIGHT, lexical_coverage
+from assistant.answer import lexical_coverage, rate_sentences
 from assistant.retrieval import LexicalIndex, Retrieval
 from assistant.store import IndexReader
 from assistant.types import Chunk, Hit
@@ -99,23 +97,15 @@ def practice_quotes(
     if not candidates:
         return []
     by_id = {c.id: c for c in candidates}
-    rows = reader.sentence_vectors(list(by_id))
-    if not rows:
-        return []
-    query = np.asarray(retrieval.query_vector, dtype=np.float32)
-    similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ query
     # What the question is about: its words without those that ask for practice and without the
     # corpus's everyday words ("ambtelijke", "fusie"). A passage must name some of it, or an
     # evaluation would pass for "ervaringen met centrale huisvesting".
     topic = [t for t in retrieval.query_tokens if not PRACTICE_RE.fullmatch(t) and not _generic(t, lexical)]
     best: dict[str, tuple[float, Chunk, str]] = {}
-    for (row, _), similarity in zip(rows, similarities, strict=True):
+    for row, score, _ in rate_sentences(by_id, retrieval, reader, lexical):
         chunk = by_id[row.chunk_id]
-        text = f"{chunk.section[-1]} {row.text}"
-        if topic and lexical_coverage(text, topic, lexical) == 0:
+        if topic and lexical_coverage(f"{chunk.section[-1]} {row.text}", topic, lexical) == 0:
             continue
-        covered = lexical_coverage(text, retrieval.query_tokens, lexical)
-        score = float(similarity) + LEXICAL_WEIGHT * covered
         if chunk.doc_id not in best or score > best[chunk.doc_id][0]:
             best[chunk.doc_id] = (score, chunk, row.text)
     if not best:
