@@ -39,8 +39,6 @@ class Settings:
     # measured default, see README) or "rrf" (reciprocal rank fusion with constant rrf_k).
     fusion: str = field(default_factory=lambda: os.environ.get("ASSISTANT_FUSION", "zscore"))
     rrf_k: int = field(default_factory=lambda: _env_int("ASSISTANT_RRF_K", 60))
-    # Abstain when the best chunk's cosine similarity is below this (calibrated for e5; see README).
-    min_similarity: float = field(default_factory=lambda: _env_float("ASSISTANT_MIN_SIMILARITY", 0.0))
     chunk_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_CHUNK_CHARS", 550))
     max_question_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_MAX_QUESTION_CHARS", 1000))
 
@@ -57,3 +55,13 @@ class Settings:
     @property
     def feedback_log(self) -> Path:
         return self.var_dir / "feedback.jsonl"
+
+    def paths_env(self) -> dict[str, str]:
+        """These settings' paths as the environment variables they are read from: for starting
+        the CLI or the app in a child process on the same corpus, index and var folder."""
+        return {
+            "ASSISTANT_CORPUS": str(self.corpus_dir),
+            "ASSISTANT_INDEX": str(self.index_dir),
+            "ASSISTANT_VAR": str(self.var_dir),
+            "ASSISTANT_USERS": str(self.users_file),
+        }

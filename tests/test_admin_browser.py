@@ -53,10 +53,7 @@ def settings(root: Path) -> Settings:
 @pytest.fixture(scope="module")
 def app_url(settings: Settings) -> Iterator[str]:
     env = {
-        "ASSISTANT_CORPUS": str(settings.corpus_dir),
-        "ASSISTANT_INDEX": str(settings.index_dir),
-        "ASSISTANT_VAR": str(settings.var_dir),
-        "ASSISTANT_USERS": str(settings.users_file),
+        **settings.paths_env(),
         "ASSISTANT_LOGIN": "1",
         "ASSISTANT_MAX_UPLOAD_MB": MAX_UPLOAD_MB,
     }

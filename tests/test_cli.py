@@ -21,9 +21,7 @@ SOURCE_KEYS = {"n", "doc", "title", "section", "text", "quote", "score"}
 def run_cli(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "ASSISTANT_INDEX": str(settings.index_dir),
-        "ASSISTANT_CORPUS": str(settings.corpus_dir),
-        "ASSISTANT_VAR": str(settings.var_dir),
+        **settings.paths_env(),
     }
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],

@@ -55,12 +55,7 @@ def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def app_url(app_settings: Settings) -> Iterator[str]:
-    env = {
-        "ASSISTANT_CORPUS": str(app_settings.corpus_dir),
-        "ASSISTANT_INDEX": str(app_settings.index_dir),
-        "ASSISTANT_VAR": str(app_settings.var_dir),
-    }
-    with running_app(env) as url:
+    with running_app(app_settings.paths_env()) as url:
         yield url
 
 

@@ -31,9 +31,7 @@ def llm() -> Iterator[ScriptedLLM]:
 @pytest.fixture(scope="module")
 def llm_app(handbook_settings: Settings, llm: ScriptedLLM) -> Iterator[str]:
     env = {
-        "ASSISTANT_CORPUS": str(handbook_settings.corpus_dir),
-        "ASSISTANT_INDEX": str(handbook_settings.index_dir),
-        "ASSISTANT_VAR": str(handbook_settings.var_dir),
+        **handbook_settings.paths_env(),
         "ASSISTANT_LLM": "openai:test-model",
         "ASSISTANT_LLM_BASE_URL": llm.base_url,
         "ASSISTANT_LLM_TIMEOUT": "4",
