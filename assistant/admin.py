@@ -28,6 +28,7 @@ CHANGED = "gewijzigd: opnieuw indexeren"
 NEW = "nieuw: nog niet geïndexeerd"
 SKIPPED = "overgeslagen"
 REMOVED = "verwijderd: nog in de index"
+WAITING = (CHANGED, NEW, REMOVED)  # the live index does not show these yet
 HEADERS = ["Document", "Titel", "Soort", "Status", "Fragmenten", "Datum", "Hash", "Reden"]
 TYPE_LABEL = {"handbook": "handreiking", "case": "praktijkvoorbeeld", "law": "wetgeving", "document": "document"}
 
@@ -96,12 +97,12 @@ def status_rows(statuses: list[DocumentStatus]) -> list[list]:
 
 
 def needs_reindex(statuses: list[DocumentStatus]) -> bool:
-    return any(s.status in (CHANGED, NEW, REMOVED) for s in statuses)
+    return any(s.status in WAITING for s in statuses)
 
 
 def summary(statuses: list[DocumentStatus]) -> str:
     indexed = sum(s.status == INDEXED for s in statuses)
-    waiting = sum(s.status in (CHANGED, NEW, REMOVED) for s in statuses)
+    waiting = sum(s.status in WAITING for s in statuses)
     skipped = sum(s.status == SKIPPED for s in statuses)
     text = f"{indexed} geïndexeerd, {skipped} overgeslagen"
     return text + (f", {waiting} wacht op “Opnieuw indexeren”." if waiting else "; de index is bij.")
