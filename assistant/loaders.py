@@ -9,6 +9,7 @@ A file that cannot be read raises `UnreadableDocument` naming the file and the r
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,8 @@ def load_md(path: Path) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
 def load_pdf(path: Path) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
     from pypdf import PdfReader
 
+    # pypdf logs its repairs ("EOF marker not found"); a damaged file is reported once, below.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
