@@ -55,7 +55,6 @@ def zscore_fusion(scored_lists: Sequence[Sequence[tuple[str, float]]]) -> list[t
 
 
 FUSIONS = ("zscore", "rrf")
-SENTENCE_CANDIDATES = 60
 
 
 @dataclass(frozen=True)
@@ -165,19 +164,12 @@ class Retriever:
         tokens = lexical_query(query)
         dense = self.reader.dense(vector, k_dense, allowed)
         lexical = self.lexical.search(tokens, k_lexical, allowed)
-        # Sentence-level dense arm: a chunk ranks by its best-matching sentence, which finds the
-        # one precise sentence that a whole-chunk vector dilutes.
-        sentence_rank: dict[str, float] = {}
-        for row, similarity in self.reader.dense_sentences(vector, SENTENCE_CANDIDATES):
-            if allowed is None or row.chunk_id in allowed:
-                sentence_rank.setdefault(row.chunk_id, similarity)
         if self.fusion == "rrf":
             fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
         else:
             fused = zscore_fusion([dense, lexical])
         dense_by_id, lexical_by_id = dict(dense), dict(lexical)
         hits = [
-            Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i), sentence_rank.get(i))
-            for i, score in fused
+            Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i)) for i, score in fused
         ]
         return Retrieval(hits, vector, tokens)

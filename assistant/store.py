@@ -272,19 +272,6 @@ class IndexReader:
             pairs = [p for p in pairs if p[0] in allowed]
         return pairs[:k]
 
-    def dense_sentences(self, vector: list[float], k: int) -> list[tuple[SentenceRow, float]]:
-        """Top-k sentences by cosine similarity."""
-        n = min(k, self._sentences.count())
-        if n == 0:
-            return []
-        result = self._sentences.query(
-            query_embeddings=[vector], n_results=n, include=["distances", "metadatas", "documents"]
-        )
-        return [
-            (SentenceRow(m["chunk_id"], int(m["start"]), int(m["end"]), d), 1.0 - float(dist))
-            for m, d, dist in zip(result["metadatas"][0], result["documents"][0], result["distances"][0], strict=True)
-        ]
-
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
         if not chunk_ids:
             return []

@@ -82,7 +82,6 @@ class Hit:
     score: float  # fused RRF score
     dense: float | None = None  # cosine similarity of query and chunk, if the dense arm found it
     lexical: float | None = None  # BM25 score, if the lexical arm found it
-    sentence: float | None = None  # cosine similarity of the query and the chunk's best sentence
 
 
 @dataclass(frozen=True)
