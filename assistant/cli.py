@@ -16,7 +16,7 @@ from assistant.errors import AssistantError
 
 
 def _scope(args: argparse.Namespace) -> Any:
-    from assistant.retrieval import Scope
+    from assistant.search.retrieval import Scope
 
     only = {
         "handreiking": "handbook",
@@ -34,7 +34,7 @@ def _scope(args: argparse.Namespace) -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from assistant.ingest import build_index
+    from assistant.index.ingest import build_index
 
     bars: dict[str, tqdm] = {}
 
@@ -76,8 +76,8 @@ def _print_answer(answer: Any) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.chat import ChatSession
-    from assistant.pipeline import Assistant
+    from assistant.answers.chat import ChatSession
+    from assistant.answers.pipeline import Assistant
 
     assistant = Assistant(settings)
     scope = _scope(args)
@@ -97,7 +97,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _ask_stream(assistant: Any, scope: Any, args: argparse.Namespace) -> int:
     """One question per stdin line (plain text or a JSON object with history); one JSON object
     per output line. A bad line gets an error object; the stream goes on."""
-    from assistant.chat import ChatSession
+    from assistant.answers.chat import ChatSession
 
     for line in sys.stdin:
         if not line.strip():
@@ -120,7 +120,7 @@ def _ask_stream(assistant: Any, scope: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_toc(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.toc import corpus_toc
+    from assistant.corpus.toc import corpus_toc
 
     for line in corpus_toc(settings):
         print(line)
@@ -128,7 +128,7 @@ def cmd_toc(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.store import IndexStore
+    from assistant.index.store import IndexStore
 
     manifest = IndexStore(settings.index_dir).manifest()
     if manifest is None:
@@ -144,7 +144,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation import evaluate, print_report
+    from assistant.evaluation.evaluate import evaluate, print_report
 
     report = evaluate(settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style)
     print_report(report)
@@ -156,14 +156,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.bench import run_bench
+    from assistant.evaluation.bench import run_bench
 
     run_bench(settings, rounds=args.rounds, skip_ingest=args.skip_ingest)
     return 0
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.feedback import summary_lines
+    from assistant.admin.feedback import summary_lines
 
     for line in summary_lines(settings.feedback_log):
         print(line)
@@ -171,7 +171,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation import calibrate
+    from assistant.evaluation.evaluate import calibrate
 
     calibrate(settings, Path(args.file))
     return 0
@@ -190,7 +190,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.users import UserStore
+    from assistant.admin.users import UserStore
 
     store = UserStore(settings.users_file)
     if args.action == "add":

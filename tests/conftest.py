@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from assistant.answers.pipeline import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.ingest import build_index
-from assistant.pipeline import Assistant
+from assistant.index.ingest import build_index
 
 HANDBOOK = PROJECT_ROOT / "corpus" / "handreiking-ambtelijke-fusie-groei.txt"
 HANDBOOK_META = PROJECT_ROOT / "corpus" / "handreiking-ambtelijke-fusie-groei.meta.yaml"

@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from assistant.admin.users import UserStore
 from assistant.config import Settings
-from assistant.ingest import build_index
-from assistant.users import UserStore
+from assistant.index.ingest import build_index
 from scripts.ui_app import running_app
 from tests.conftest import copy_handbook
 from tests.fixtures.files import EXE_BYTES, MD_DOC, PNG_BYTES

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.answer import CITATION_RE
-from assistant.pipeline import Assistant
-from assistant.retrieval import Scope
+from assistant.answers.compose import CITATION_RE
+from assistant.answers.pipeline import Assistant
+from assistant.search.retrieval import Scope
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.chat import (
+from assistant.answers.chat import (
     ChatSession,
     answer_items,
     exchanged_question,
@@ -16,9 +16,9 @@ from assistant.chat import (
     ordinal_item,
     standalone_query,
 )
+from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
-from assistant.llm import build_condense_messages, clean_condensed
-from assistant.pipeline import Assistant
+from assistant.generate.llm import build_condense_messages, clean_condensed
 from tests.llm_server import ScriptedLLM
 
 

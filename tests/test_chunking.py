@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.chunking import chunk_document
-from assistant.documents import build_document
-from assistant.loaders import load_document
+from assistant.corpus.chunking import chunk_document
+from assistant.corpus.documents import build_document
+from assistant.corpus.loaders import load_document
 from tests.conftest import HANDBOOK
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
-from assistant.embeddings import get_embedder
 from assistant.errors import ConfigurationError
-from assistant.ingest import build_index
-from assistant.pipeline import Assistant
+from assistant.index.embeddings import get_embedder
+from assistant.index.ingest import build_index
 from tests.conftest import copy_handbook
 
 pytestmark = pytest.mark.slow

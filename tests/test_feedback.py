@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.feedback import append_feedback, summary, summary_lines
+from assistant.admin.feedback import append_feedback, summary, summary_lines
 
 SOURCES = [{"n": 1, "doc": "hb.txt", "title": "T", "section": "G > Tip", "text": "lang", "quote": "q", "score": 0.9}]
 

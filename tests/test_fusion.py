@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import reciprocal_rank_fusion, zscore_fusion
+from assistant.search.retrieval import reciprocal_rank_fusion, zscore_fusion
 
 
 def test_item_ranked_high_in_both_lists_wins() -> None:
@@ -64,7 +64,7 @@ def test_zscore_fusion_handles_flat_and_empty_lists() -> None:
 
 
 def test_english_question_gets_dutch_lexical_terms() -> None:
-    from assistant.tokens import is_english, lexical_query
+    from assistant.text.tokens import is_english, lexical_query
 
     assert is_english("What is the biggest pitfall after the merger?")
     assert not is_english("Wat is de grootste valkuil na de fusie?")

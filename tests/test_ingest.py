@@ -7,8 +7,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import CorpusEmpty
-from assistant.ingest import build_index
-from assistant.store import IndexStore
+from assistant.index.ingest import build_index
+from assistant.index.store import IndexStore
 from tests.conftest import HashEmbeddings
 
 DOC_A = "---\ntitle: Alpha\ntype: case\n---\n# Alpha\n\n## Start\n\nAlpha begon in 2013 met twee gemeenten.\n"
@@ -109,7 +109,7 @@ def test_killed_ingest_leaves_the_previous_index_answering(handbook_settings: Se
     import sys
     import time
 
-    from assistant.pipeline import Assistant
+    from assistant.answers.pipeline import Assistant
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(handbook_settings.corpus_dir, corpus)

@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer import CITATION_RE
+from assistant.answers.compose import CITATION_RE
+from assistant.answers.pipeline import Assistant, evidence_for
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import ConfigurationError
-from assistant.ingest import build_index
-from assistant.llm import INSTRUCTION_RE, REDACTED, build_messages, make_chat_model
-from assistant.pipeline import Assistant, evidence_for
-from assistant.support import DEFAULT_THRESHOLDS, Evidence, calibrate, check
+from assistant.generate.llm import INSTRUCTION_RE, REDACTED, build_messages, make_chat_model
+from assistant.generate.support import DEFAULT_THRESHOLDS, Evidence, calibrate, check
+from assistant.generate.verify import StreamVerifier, verify
+from assistant.index.ingest import build_index
 from assistant.types import Answer, Chunk, Hit
-from assistant.verify import StreamVerifier, verify
 from tests.conftest import copy_handbook
 from tests.llm_server import ScriptedLLM
 
@@ -76,7 +76,7 @@ def test_model_factory_builds_the_configured_clients() -> None:
 
 def test_extractive_ask_does_not_import_the_llm_integrations() -> None:
     code = (
-        "import sys; import assistant.cli, assistant.chat, assistant.pipeline; "
+        "import sys; import assistant.cli, assistant.answers.chat, assistant.answers.pipeline; "
         "print(any(m in sys.modules for m in ('langchain_openai', 'langchain_ollama', 'openai')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_document
 from assistant.config import Settings
-from assistant.documents import build_document
+from assistant.corpus.chunking import chunk_document
+from assistant.corpus.documents import build_document
+from assistant.corpus.loaders import load_document
 from assistant.errors import UnreadableDocument
-from assistant.ingest import build_index
-from assistant.loaders import load_document
-from assistant.store import IndexStore
+from assistant.index.ingest import build_index
+from assistant.index.store import IndexStore
 from tests.conftest import HashEmbeddings
 from tests.fixtures.files import (
     PDF_PAGES,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answers.pipeline import Assistant
+from assistant.answers.practice import PracticeLinks, asks_for_practice, collect_practice_links
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.ingest import build_index
-from assistant.pipeline import Assistant
-from assistant.practice import PracticeLinks, asks_for_practice, collect_practice_links
+from assistant.index.ingest import build_index
 from assistant.types import Chunk
 
 DIRECTEUR = "Wat zijn de ervaringen met een aparte directeur?"
@@ -114,7 +114,7 @@ def test_project_corpus_links_point_at_real_sections() -> None:
     that exist, so a renamed heading cannot silently switch the feature off."""
     import yaml
 
-    from assistant.structure import parse_structure
+    from assistant.corpus.structure import parse_structure
 
     meta = yaml.safe_load((PROJECT_ROOT / "corpus" / "handreiking-ambtelijke-fusie-groei.meta.yaml").read_text("utf-8"))
     links = collect_practice_links(meta)

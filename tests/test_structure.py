@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.structure import parse_structure
+from assistant.corpus.structure import parse_structure
 from tests.conftest import HANDBOOK
 
 RAW = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.tokens import is_english, tokenize
+from assistant.text.tokens import is_english, tokenize
 
 
 @pytest.mark.parametrize(

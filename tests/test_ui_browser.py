@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.ingest import build_index
+from assistant.index.ingest import build_index
 from scripts.ui_app import running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

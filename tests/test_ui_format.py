@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant import ui_format as fmt
-from assistant import ui_toc
 from assistant.types import Answer, Chunk, Document, Section, Source
+from assistant.web import answer_html as fmt
+from assistant.web import toc_html as ui_toc
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 

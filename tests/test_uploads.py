@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import admin
+from assistant.admin import catalog as admin
+from assistant.admin.uploads import UploadRefused, check_upload, remove_document, safe_name, save_upload
 from assistant.config import Settings
-from assistant.ingest import build_index
-from assistant.uploads import UploadRefused, check_upload, remove_document, safe_name, save_upload
+from assistant.index.ingest import build_index
 from tests.conftest import HashEmbeddings
 from tests.fixtures.files import (
     EXE_BYTES,
@@ -176,7 +176,7 @@ def test_a_failed_copy_leaves_no_partial_file(settings: Settings, tmp_path: Path
     def broken_replace(src, dst):
         raise OSError("schijf vol")
 
-    monkeypatch.setattr("assistant.uploads.os.replace", broken_replace)
+    monkeypatch.setattr("assistant.admin.uploads.os.replace", broken_replace)
     with pytest.raises(OSError, match="schijf vol"):
         save_upload(settings, _file(tmp_path, "notitie.md", MD_DOC))
     assert _tree(settings.corpus_dir) == []

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
-from assistant.config import Settings
-from assistant.users import (
+from assistant.admin.users import (
     EmptyPassword,
     InvalidRole,
     InvalidUsername,
@@ -23,6 +22,7 @@ from assistant.users import (
     is_loopback,
     login_required,
 )
+from assistant.config import Settings
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(store: UserStore, mon
     def broken_replace(src, dst):
         raise OSError("disk vol")
 
-    monkeypatch.setattr("assistant.users.os.replace", broken_replace)
+    monkeypatch.setattr("assistant.admin.users.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk vol"):
         store.add("bert", "twee")
     assert store.path.read_bytes() == before

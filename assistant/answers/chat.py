@@ -1,0 +1,209 @@
+"""A conversation: history, follow-up rewriting, ask() -> Answer.
+
+A follow-up ("En in fase 3?", "Wie horen daar meestal bij?") needs the earlier topic to be found.
+- With a language model configured, the model condenses history + follow-up into a standalone
+  question (within the LLM time limit); when it fails or returns something unusable, the
+  heuristic below is used.
+- Without one, the heuristic carries the previous turn's topic: its question's content words and
+  the heading of the section its answer rests on (looked up again when the history comes from a
+  client that only keeps the text of earlier turns).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assistant.answers.pipeline import Assistant
+from assistant.generate.llm import LLMUnavailable, build_condense_messages, clean_condensed, invoke_text
+from assistant.search.retrieval import Scope
+from assistant.text.tokens import fold, tokenize
+from assistant.types import Answer
+
+MAX_FOLLOW_UP_CONTENT_WORDS = 4
+OPENING_WORDS = frozenset(["en", "and", "maar", "but", "ook", "also", "dus", "so"])
+# Words that point back at something said before: "daar", "die", "de tweede", "it", "that one".
+REFERRING_WORDS = frozenset(
+    [
+        "daar", "daarvan", "daarbij", "daarin", "daarmee", "daarvoor", "dat", "die", "deze", "dit", "dan", "ervan",
+        "eerste", "tweede", "derde", "laatste", "vorige", "andere", "variant", "optie",
+        "it", "its", "that", "those", "these", "they", "them", "their", "one", "first", "second", "third", "last",
+    ]
+)  # fmt: skip
+
+
+ORDINALS = {
+    "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "laatste": -1,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+}  # fmt: skip
+# Items of an answer text: "a) ...", "• ...", "1. ...", or the composer's "**Heading:** ..." for a
+# sub-section of an announced list.
+ITEM_RE = re.compile(r"^(?:[a-h]\)|[•\-]|\d+[.)])\s+(?P<text>.+)$|^\*\*(?P<label>[^*]+?):\*\*\s+\S")
+CITATION_RE = re.compile(r"\s*\[\d+\]")
+ITEM_WORDS = 10
+SHORT_ITEM_CHARS = 80
+# "En de I?", "And the R?", "En in fase 3?": the previous question with one part exchanged.
+ELLIPSIS_RE = re.compile(
+    r"^(?:en|and)\s+(?:(?:in|bij|voor|for)\s+)?(?:de|het|the)?\s*(?P<part>[^\s?]+(?:\s\d+)?)\s*\??$", re.IGNORECASE
+)
+
+
+def answer_items(answer: str) -> list[str]:
+    """The enumerated items of an earlier answer, in order, each as its first words: marked
+    items, and the short lines right after a line that ends in a colon ("De drie fasen zijn:")."""
+    items = []
+    after_colon = False
+    for raw in answer.splitlines():
+        line = CITATION_RE.sub("", raw.strip())
+        match = ITEM_RE.match(line)
+        if match or (after_colon and line and len(line) <= SHORT_ITEM_CHARS):
+            text = (match.group("text") or match.group("label")) if match else line
+            items.append(" ".join(text.split()[:ITEM_WORDS]))
+        else:
+            after_colon = False
+        if line.endswith(":"):
+            after_colon = True
+    return items
+
+
+def ordinal_position(question: str) -> int | None:
+    """1 for "de eerste", 2 for "the second one", -1 for "de laatste"; None without an ordinal."""
+    words = re.findall(r"[^\W\d_]+", fold(question))
+    return next((ORDINALS[w] for w in words if w in ORDINALS), None)
+
+
+def ordinal_item(question: str, previous_answer: str) -> str | None:
+    """The item of the previous answer that "de tweede", "the last one" points at."""
+    position = ordinal_position(question)
+    items = answer_items(previous_answer)
+    if position is None or not items or position > len(items):
+        return None
+    return items[position - 1] if position > 0 else items[-1]
+
+
+def exchanged_question(question: str, previous_question: str) -> str | None:
+    """For an elliptic follow-up ("En de I?"), the previous question with the part of the same
+    shape exchanged: a lone capital letter for a lone capital letter, a number for a number."""
+    match = ELLIPSIS_RE.match(question.strip())
+    if not match:
+        return None
+    part = match.group("part")
+    if re.fullmatch(r"[A-Z]", part):
+        pattern = r"\b[A-Z]\b"
+    elif re.search(r"\d+$", part):
+        part = re.search(r"\d+$", part).group(0)
+        pattern = r"\b\d+\b"
+    else:
+        return None
+    if len(re.findall(pattern, previous_question)) != 1:
+        return None
+    return re.sub(pattern, part, previous_question)
+
+
+def looks_like_follow_up(question: str) -> bool:
+    """Short questions, ones opening with a word that continues ("En ...?"), and ones with a word
+    that refers back need the earlier topic."""
+    words = re.findall(r"[^\W\d_]+|\d+", fold(question))
+    if not words:
+        return False
+    content = tokenize(question)
+    return (
+        len(content) <= MAX_FOLLOW_UP_CONTENT_WORDS
+        or words[0] in OPENING_WORDS
+        or any(word in REFERRING_WORDS for word in words)
+    )
+
+
+def standalone_query(question: str, history: list[tuple[str, str]], last_section: str | None = None) -> str:
+    """The search text for `question` given earlier (question, answer) turns."""
+    if not history or not looks_like_follow_up(question):
+        return question
+    previous_question, previous_answer = history[-1]
+    exchanged = exchanged_question(question, previous_question)
+    if exchanged:
+        return exchanged
+    topic = " ".join(dict.fromkeys(tokenize(previous_question)))
+    item = ordinal_item(question, previous_answer)
+    if item:
+        return f"{question} {item} {topic}".strip()
+    heading = f" {last_section.split(' > ')[-1]}" if last_section else ""
+    return f"{question} {topic}{heading}".strip()
+
+
+@dataclass
+class ChatSession:
+    assistant: Assistant
+    history: list[tuple[str, str]] = field(default_factory=list)
+    rewrite: bool = True
+    _last_section: str | None = None
+
+    def ask(self, question: str, scope: Scope | None = None, style: str = "uitgebreid") -> Answer:
+        query = self.standalone(question) if self.rewrite else question
+        answer = self.assistant.ask(question, scope=scope, style=style, query=query)
+        self._remember(answer)
+        return answer
+
+    def ask_stream(
+        self, question: str, scope: Scope | None = None, style: str = "uitgebreid"
+    ) -> Iterator[str | Answer]:
+        """Like ask(), for a UI: verified text pieces while a model writes, then the Answer (last)."""
+        query = self.standalone(question) if self.rewrite else question
+        for item in self.assistant.ask_stream(question, scope=scope, style=style, query=query):
+            if isinstance(item, Answer):
+                self._remember(item)
+            yield item
+
+    def _remember(self, answer: Answer) -> None:
+        self.history.append((answer.question, answer.answer))
+        self._last_section = answer.sources[0].chunk.section_label if answer.sources else None
+
+    def standalone(self, question: str) -> str:
+        """The question as a standalone search text: condensed by the model when one is
+        configured, else (and when the model fails) by the heuristic."""
+        if not self.history:
+            return question
+        if fold(question).strip() == fold(self.history[-1][0]).strip():
+            return question  # asked again (say in the other answer style): the same search
+        if self.assistant.llm is not None:
+            condensed = self._condense(question)
+            if condensed:
+                return condensed
+        if not looks_like_follow_up(question):
+            return question
+        history = self.history
+        if not history[-1][1] and ordinal_position(question) is not None:
+            history = [*history[:-1], (history[-1][0], self._previous_answer())]
+        return standalone_query(question, history, self._previous_section())
+
+    def _condense(self, question: str) -> str | None:
+        messages = build_condense_messages(self.history, question)
+        try:
+            return clean_condensed(invoke_text(self.assistant.llm, messages, self.assistant.settings.llm_timeout_s))
+        except LLMUnavailable:
+            return None
+
+    def _previous_answer(self) -> str:
+        """The previous answer's text; when the history came without it, the previous question
+        answered again (extractively), so that "de tweede" can be looked up in what it listed."""
+        question = self.history[-1][0]
+        draft = self.assistant.draft(question, None, "uitgebreid", None)
+        if draft.answer.sources and self._last_section is None:
+            self._last_section = draft.answer.sources[0].chunk.section_label
+        return draft.answer.answer
+
+    def _previous_section(self) -> str | None:
+        """The section the previous answer rests on; when the history came in as text only,
+        the section the previous question retrieves first."""
+        if self._last_section is None and self.history:
+            settings = self.assistant.settings
+            hits = self.assistant.retriever.search(self.history[-1][0], settings.k_dense, settings.k_lexical).hits
+            self._last_section = hits[0].chunk.section_label if hits else None
+        return self._last_section
+
+    @classmethod
+    def from_history(
+        cls, assistant: Assistant, history: list[list[str]] | list[tuple[str, str]], rewrite: bool = True
+    ) -> ChatSession:
+        turns = [(str(q), str(a)) for q, a in history]
+        return cls(assistant, turns, rewrite)

@@ -1,0 +1,275 @@
+"""The whole question flow, top to bottom: clean the question, retrieve, decide whether the
+corpus supports an answer, compose it with exact quotes, mark dated passages."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.answers.compose import (
+    PracticeFinder,
+    abstain_text,
+    citations_valid,
+    compose,
+    is_english,
+    make_answer,
+    nearest_sections,
+    score_sentences,
+    unknown_terms,
+)
+from assistant.answers.practice import PracticeLinks, asks_for_practice, practice_quotes
+from assistant.answers.updates import UpdateNotes
+from assistant.config import Settings
+from assistant.errors import EmptyQuestion
+from assistant.generate.llm import (
+    INSTRUCTION_RE,
+    UNVERIFIABLE_NOTICE,
+    LLMUnavailable,
+    build_messages,
+    make_chat_model,
+    stream_text,
+)
+from assistant.generate.support import Evidence
+from assistant.generate.verify import StreamVerifier
+from assistant.index.embeddings import get_embedder
+from assistant.index.store import IndexReader, IndexStore
+from assistant.search.abstain import AbstainFeatures, should_answer
+from assistant.search.retrieval import Retrieval, Retriever, Scope, implied_scope
+from assistant.types import Answer, Hit, Source
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Retrieved chunks given to a language model, per answer style.
+LLM_SOURCES = {"kort": 3, "uitgebreid": 5}
+
+
+def clean_question(question: str, max_chars: int) -> tuple[str, list[str]]:
+    """Normalise whitespace and control characters; truncate an overly long question.
+    Returns the question to search and notices for the user."""
+    text = CONTROL_RE.sub(" ", question or "")
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise EmptyQuestion()
+    notices = []
+    if len(text) > max_chars:
+        cut = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
+        notices.append(
+            f"Je vraag was {len(text):,} tekens lang; alleen de eerste {len(cut):,} tekens zijn gebruikt.".replace(
+                ",", "."
+            )
+        )
+        text = cut
+    return text, notices
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[name] = (time.perf_counter() - started) * 1000
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """One index version with what answering needs from it."""
+
+    reader: IndexReader
+    retriever: Retriever
+    notes: UpdateNotes
+    practice: PracticeLinks
+
+
+class Assistant:
+    """Loaded index + models; answers questions. Reopens the index when a new version goes live."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = IndexStore(self.settings.index_dir)
+        self._loaded: LoadedIndex | None = None
+        self._llm: Any = None
+
+    def loaded(self) -> LoadedIndex:
+        """The live index version, reopened when `assistant ingest` has switched to a new one
+        (one small manifest read per call)."""
+        manifest = self.store.manifest()
+        if self._loaded is None or manifest is None or manifest.version != self._loaded.reader.manifest.version:
+            reader = self.store.open_reader()
+            # Queries must be embedded by the model that built this index version.
+            embedder = get_embedder(reader.manifest.embedder_spec)
+            retriever = Retriever(reader, embedder, self.settings.fusion, self.settings.rrf_k)
+            notes, practice = UpdateNotes(reader.manifest.updates), PracticeLinks(reader.manifest.practice)
+            self._loaded = LoadedIndex(reader, retriever, notes, practice)
+        return self._loaded
+
+    @property
+    def reader(self) -> IndexReader:
+        return self.loaded().reader
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.loaded().retriever
+
+    @property
+    def llm(self) -> Any:
+        """The configured chat model (langchain), or None: answers are then extractive only."""
+        if self._llm is None and self.settings.llm:
+            self._llm = make_chat_model(self.settings)
+        return self._llm
+
+    def ask(
+        self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
+    ) -> Answer:
+        """Answer `question`; `query` is the standalone search text when a conversation has
+        rewritten a follow-up (defaults to the question itself)."""
+        draft = self.draft(question, scope, style, query)
+        if not draft.answer.answered or self.llm is None:
+            return draft.answer  # abstention and extractive answers never call a model
+        answer = draft.answer
+        for item in self._generate(draft, style):
+            if isinstance(item, Answer):
+                answer = item
+        return answer
+
+    def ask_stream(
+        self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Like ask(), for a UI: yields verified text pieces while the model writes, then the final
+        Answer (always last). Without a model, or when abstaining, only the Answer."""
+        draft = self.draft(question, scope, style, query)
+        if not draft.answer.answered or self.llm is None:
+            yield draft.answer
+            return
+        yield from self._generate(draft, style)
+
+    def draft(self, question: str, scope: Scope | None, style: str, query: str | None) -> Draft:
+        """Retrieval, the abstain decision and the extractive answer (also the fallback when a
+        model is configured but fails)."""
+        timings: dict[str, float] = {}
+        text, notices = clean_question(question, self.settings.max_question_chars)
+        search_text = clean_question(query, self.settings.max_question_chars)[0] if query else text
+        if scope is None or scope.is_empty:
+            scope = implied_scope(text)
+        with _timed(timings, "retrieve"):
+            index = self.loaded()
+            retrieval = index.retriever.search(search_text, self.settings.k_dense, self.settings.k_lexical, scope)
+        if scope is not None and not scope.is_empty:
+            notices.append(f"Gezocht binnen: {scope.describe()}.")
+
+        def abstain() -> Draft:
+            nearest = nearest_sections(retrieval.hits)
+            answer = make_answer(text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings)
+            return Draft(answer, index, retrieval.hits)
+
+        with _timed(timings, "compose"):
+            features = AbstainFeatures.of(
+                retrieval.hits,
+                unknown_terms(retrieval.query_tokens, index.retriever.lexical),
+                retrieval.query_tokens,
+                is_english(search_text),
+            )
+            if not retrieval.hits or not should_answer(features):
+                return abstain()
+            scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
+            # A sentence that addresses a language model is never quoted as an answer.
+            scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
+            body, sources = compose(text, search_text, scored, style, self._practice_finder(text, retrieval, index))
+            sources = [_with_note(source, index.notes) for source in sources]
+            if not sources or not citations_valid(body, sources):
+                return abstain()
+            body = _with_update_notes(body, sources)
+        return Draft(make_answer(text, search_text, True, body, sources, [], notices, timings), index, retrieval.hits)
+
+    def _practice_finder(self, question: str, retrieval: Retrieval, index: LoadedIndex) -> PracticeFinder | None:
+        """For a question about practice: the case passages on the theme of the quoted handbook
+        sections, unless the answer already quotes a case."""
+        if not asks_for_practice(question):
+            return None
+
+        def find(quotes: list[tuple[Hit, str, float]]) -> list[tuple[Hit, str, float]]:
+            if any(hit.chunk.doc_type == "case" for hit, _, _ in quotes):
+                return []
+            handbook = [hit.chunk for hit, _, _ in quotes if hit.chunk.doc_type == "handbook"]
+            return practice_quotes(handbook, retrieval, index.reader, index.retriever.lexical, index.practice)
+
+        return find
+
+    def _generate(self, draft: Draft, style: str) -> Iterator[str | Answer]:
+        """The model's answer over the top retrieved chunks, verified sentence by sentence while it
+        streams; the extractive draft with a notice when the model fails or nothing survives."""
+        extractive = draft.answer
+        timings = dict(extractive.timings_ms)
+        hits = [h for h in draft.hits if h.chunk.kind != "footnote"][: LLM_SOURCES.get(style, self.settings.k_sources)]
+        evidence = evidence_for(hits, draft.index.reader)
+        embedder = draft.index.retriever.embedder
+        verifier = StreamVerifier(
+            evidence, embedder.embed_query, draft.index.retriever.lexical.idf, is_english(extractive.question)
+        )
+        messages = build_messages(extractive.question, [h.chunk for h in hits], style)
+        try:
+            with _timed(timings, "llm"):
+                for piece in stream_text(self.llm, messages, self.settings.llm_timeout_s):
+                    shown = verifier.feed(piece)
+                    if shown:
+                        yield shown
+            if shown := verifier.flush():
+                yield shown
+        except LLMUnavailable as error:
+            yield _fallback(extractive, error.notice, timings)
+            return
+        result = verifier.finish()
+        if not result.kept:
+            yield _fallback(extractive, UNVERIFIABLE_NOTICE, timings)
+            return
+        sources = [_with_note(source, draft.index.notes) for source in result.sources]
+        notices = list(extractive.notices)
+        if result.removed:
+            notices.append(removed_notice(result.removed))
+        yield replace(
+            extractive,
+            answer=_with_update_notes(result.text, sources),
+            mode="llm",
+            sources=tuple(sources),
+            notices=tuple(notices),
+            timings_ms=timings,
+        )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The retrieval-based answer to a question: abstention or extractive quotes, with the hits
+    a model may use."""
+
+    answer: Answer
+    index: LoadedIndex
+    hits: list[Hit]
+
+
+def evidence_for(hits: list[Hit], reader: IndexReader) -> list[Evidence]:
+    rows: dict[str, list[tuple[int, int, list[float]]]] = {}
+    for row, vector in reader.sentence_vectors([h.chunk.id for h in hits]):
+        rows.setdefault(row.chunk_id, []).append((row.start, row.end, vector))
+    return [Evidence.of(h.chunk, h.score, rows.get(h.chunk.id)) for h in hits]
+
+
+def removed_notice(count: int) -> str:
+    zinnen = "zin" if count == 1 else "zinnen"
+    return f"{count} {zinnen} van het taalmodel weggelaten: de bronnen onderbouwen ze niet."
+
+
+def _fallback(extractive: Answer, notice: str, timings: dict[str, float]) -> Answer:
+    return replace(extractive, notices=(*extractive.notices, notice), timings_ms=timings)
+
+
+def _with_update_notes(body: str, sources: list[Source]) -> str:
+    notes = [s for s in sources if s.note]  # dated handbook passages
+    if notes:
+        body += "\n\n" + "\n".join(f"**Let op: bijgewerkt** [{s.n}]: {s.note}" for s in notes)
+    return body
+
+
+def _with_note(source: Source, notes: UpdateNotes) -> Source:
+    note = notes.note_for(source.quote) if source.chunk.doc_type == "handbook" else None
+    return replace(source, note=note) if note else source

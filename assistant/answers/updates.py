@@ -1,0 +1,45 @@
+"""Dated passages: later documents (law, cases) mark handbook passages as superseded.
+
+The link is data, in the later document's front matter:
+    updates:
+      - handbook_quote: "als enige variant binnen deze Wgr met rechtspersoonlijkheid"
+        note: "Sinds 1 januari 2015 kent de Wgr ook de bedrijfsvoeringsorganisatie ..."
+An answer that quotes such a passage carries the note, naming the document it comes from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.text.tokens import normalize_for_match
+
+
+def collect_updates(doc_id: str, title: str, metadata: dict[str, Any]) -> list[dict[str, str]]:
+    """The `updates` entries of one document's metadata, with the document named."""
+    out = []
+    for entry in metadata.get("updates") or []:
+        if isinstance(entry, dict) and entry.get("handbook_quote") and entry.get("note"):
+            out.append(
+                {
+                    "handbook_quote": str(entry["handbook_quote"]),
+                    "note": str(entry["note"]),
+                    "doc": doc_id,
+                    "title": title,
+                }
+            )
+    return out
+
+
+class UpdateNotes:
+    def __init__(self, updates: list[dict[str, str]]) -> None:
+        self._entries = [(normalize_for_match(u["handbook_quote"]), u) for u in updates]
+
+    def note_for(self, quote: str) -> str | None:
+        """The note(s) for the passages `quote` contains, or None."""
+        haystack = normalize_for_match(quote)
+        notes = []
+        for needle, entry in self._entries:
+            if needle and needle in haystack:
+                note = entry["note"].removeprefix("Let op:").strip()
+                notes.append(f"{note} (bron: {entry['title']})")
+        return " ".join(dict.fromkeys(notes)) or None

@@ -1,0 +1,86 @@
+"""Sections -> chunks. Pure: no I/O, no models.
+
+A chunk never crosses a section boundary. Paragraphs are packed greedily up to `max_chars`; a
+paragraph longer than that is cut at sentence boundaries. A short tail is merged back so no chunk
+is a lone fragment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.sentences import sentence_spans
+from assistant.text.tokens import normalize_for_match
+from assistant.types import Chunk, Document, Section
+
+MIN_TAIL_FRACTION = 0.3
+
+
+def _pieces(section: Section, max_chars: int) -> list[tuple[int, int]]:
+    """Spans (relative to section.text) no longer than max_chars where sentences allow."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", section.text):
+        if para.end() - para.start() <= max_chars:
+            spans.append((para.start(), para.end()))
+            continue
+        start = end = para.start()
+        for s, e in sentence_spans(para.group()):
+            s, e = s + para.start(), e + para.start()
+            if e - start > max_chars and end > start:
+                spans.append((start, end))
+                start = s
+            end = e
+        spans.append((start, end))
+    return spans
+
+
+def chunk_section(section: Section, max_chars: int) -> list[tuple[int, int]]:
+    """Absolute (start, end) offsets of the chunks of one section."""
+    groups: list[list[int]] = []
+    for s, e in _pieces(section, max_chars):
+        if groups and e - groups[-1][0] <= max_chars:
+            groups[-1][1] = e
+        else:
+            groups.append([s, e])
+    if len(groups) > 1 and groups[-1][1] - groups[-1][0] < MIN_TAIL_FRACTION * max_chars:
+        tail = groups.pop()
+        groups[-1][1] = tail[1]
+    return [(section.start + s, section.start + e) for s, e in groups]
+
+
+def chunk_document(document: Document, max_chars: int = 550) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    doc_type = str(document.metadata.get("type", "document"))
+    pages = [normalize_for_match(t) for t in document.metadata.get("_page_texts") or []]
+    for section in document.sections:
+        if section.kind == "references":
+            continue
+        for start, end in chunk_section(section, max_chars):
+            text = document.text[start:end]
+            chunks.append(
+                Chunk(
+                    id=Chunk.make_id(document.doc_id, section.path, text),
+                    doc_id=document.doc_id,
+                    title=document.title,
+                    section=section.path,
+                    text=text,
+                    start=start,
+                    end=end,
+                    kind=section.kind,
+                    letter=section.letter,
+                    phase=section.phase,
+                    theme=section.theme,
+                    doc_type=doc_type,
+                    page=_page_of(pages, text),
+                )
+            )
+    return chunks
+
+
+def _page_of(normalized_pages: list[str], text: str) -> int | None:
+    """The 1-based page on which a chunk starts, found by its first words."""
+    probe = normalize_for_match(text)[:40]
+    for number, page in enumerate(normalized_pages, start=1):
+        if probe and probe in page:
+            return number
+    return None

@@ -1,0 +1,135 @@
+"""corpus/ -> a new index version: load, clean, chunk, embed what changed, write, switch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.corpus.chunking import chunk_document
+from assistant.config import Settings
+from assistant.corpus.documents import build_document
+from assistant.index.embeddings import embedder_name, get_embedder
+from assistant.errors import CorpusEmpty, UnreadableDocument
+from assistant.corpus.loaders import corpus_files, load_document
+from assistant.answers.practice import collect_practice_links
+from assistant.text.sentences import sentence_spans
+from assistant.index.store import DocumentRecord, IndexStore, Manifest, SentenceRow
+from assistant.types import Chunk
+from assistant.answers.updates import collect_updates
+
+EMBED_BATCH = 16
+
+# progress(done, total, what) is called while embedding; the CLI shows a bar with it.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    manifest: Manifest | None
+    chunks: int = 0
+    embedded: int = 0  # vectors computed now (chunks + sentences)
+    reused: int = 0  # vectors taken over from the previous version
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    unchanged: bool = False
+    seconds: float = 0.0
+
+
+def sentence_rows(chunks: Iterable[Chunk]) -> list[SentenceRow]:
+    return [SentenceRow(c.id, s, e, c.text[s:e]) for c in chunks for s, e in sentence_spans(c.text)]
+
+
+def _embed_missing(
+    embedder: Embeddings,
+    texts: dict[str, str],
+    known: dict[str, list[float]],
+    progress: Progress | None,
+    label: str,
+) -> int:
+    missing = [key for key in texts if key not in known]
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i : i + EMBED_BATCH]
+        for key, vector in zip(batch, embedder.embed_documents([texts[k] for k in batch]), strict=True):
+            known[key] = vector
+        if progress:
+            progress(min(i + EMBED_BATCH, len(missing)), len(missing), label)
+    return len(missing)
+
+
+def build_index(
+    settings: Settings,
+    progress: Progress | None = None,
+    embedder: Embeddings | None = None,
+    force: bool = False,
+) -> IngestReport:
+    """Index `settings.corpus_dir` into `settings.index_dir`. Unreadable files are skipped and
+    reported; if nothing is readable, CorpusEmpty is raised and the old index stays live."""
+    started = time.perf_counter()
+    embedder = embedder or get_embedder(settings.embedder)
+    store = IndexStore(settings.index_dir)
+    chunks: list[Chunk] = []
+    records: list[DocumentRecord] = []
+    skipped: list[dict[str, str]] = []
+    updates: list[dict[str, str]] = []
+    practice: list[dict[str, Any]] = []
+    if not settings.corpus_dir.is_dir():
+        raise CorpusEmpty(str(settings.corpus_dir))
+    for path in corpus_files(settings.corpus_dir):
+        try:
+            document = build_document(load_document(path, settings.corpus_dir))
+        except UnreadableDocument as error:
+            skipped.append({"file": path.relative_to(settings.corpus_dir).as_posix(), "reason": str(error)})
+            continue
+        doc_chunks = chunk_document(document, settings.chunk_chars)
+        updates.extend(collect_updates(document.doc_id, document.title, document.metadata))
+        practice.extend(collect_practice_links(document.metadata))
+        chunks.extend(doc_chunks)
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        records.append(
+            DocumentRecord(
+                document.doc_id,
+                document.title,
+                str(document.metadata.get("type", "")),
+                document.sha256,
+                modified,
+                len(doc_chunks),
+            )
+        )
+    if not chunks:
+        raise CorpusEmpty(str(settings.corpus_dir))
+
+    name = embedder_name(embedder)
+    previous = store.manifest()
+    if not force and previous is not None and previous.embedder == name and _same_documents(previous, records):
+        return IngestReport(previous, len(chunks), 0, len(chunks), skipped, True, time.perf_counter() - started)
+
+    unique = list({c.id: c for c in chunks}.values())  # identical text in one section: index once
+    sentences = sentence_rows(unique)
+    chunk_vectors, sentence_vectors = store.reusable_vectors(name, [c.id for c in unique])
+    reused = sum(c.id in chunk_vectors for c in unique) + sum(s.text in sentence_vectors for s in sentences)
+    embedded = _embed_missing(embedder, {c.id: c.search_text for c in unique}, chunk_vectors, progress, "fragmenten")
+    embedded += _embed_missing(embedder, {s.text: s.text for s in sentences}, sentence_vectors, progress, "zinnen")
+    manifest = store.write_version(
+        name,
+        unique,
+        [chunk_vectors[c.id] for c in unique],
+        sentences,
+        [sentence_vectors[s.text] for s in sentences],
+        records,
+        skipped,
+        updates,
+        settings.embedder,
+        practice,
+    )
+    return IngestReport(manifest, len(unique), embedded, reused, skipped, False, time.perf_counter() - started)
+
+
+def _same_documents(manifest: Manifest, records: list[DocumentRecord]) -> bool:
+    def key(items: Iterable[DocumentRecord]) -> set[tuple[str, str]]:
+        return {(r.doc, r.sha256) for r in items}
+
+    return key(manifest.documents) == key(records)

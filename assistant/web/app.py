@@ -1,0 +1,257 @@
+"""Fusiewijzer in the browser: `python ui.py [--host H] [--port N] [--login]`.
+
+Thin on purpose: it builds the Gradio page, calls the package (ChatSession, toc, feedback, admin,
+uploads, users) and turns AssistantError into a Dutch gr.Error. The tabs' handlers live in
+assistant/ui_chat.py, ui_handbook.py and ui_admin.py; the HTML comes from assistant/ui_format.py
+(answers), ui_toc.py (Handboek) and ui_admin_html.py; texts, style and script from ui_assets.py.
+Off loopback (or with --login / ASSISTANT_LOGIN=1) users log in (var/users.json, `assistant users`);
+only admins get the Beheer tab, and its handlers check the role.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from typing import Any
+
+from assistant import offline
+from assistant.admin import catalog as admin
+from assistant.admin.users import UserStore, login_required
+from assistant.answers.chat import ChatSession
+from assistant.answers.pipeline import Assistant
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.index.ingest import build_index
+from assistant.index.store import IndexStore
+from assistant.search.retrieval import Scope
+from assistant.web.admin import AdminTab
+from assistant.web.admin_html import user_html
+from assistant.web.assets import ABOUT, CSS, JS, LOGIN_MESSAGE, STARTERS
+from assistant.web.chat import (
+    FILTERS,
+    QUESTION_PLACEHOLDER,
+    STYLES,
+    ChatHandlers,
+    clear_scope,
+    copy_text,
+    empty_session,
+    new_conversation,
+    take,
+)
+from assistant.web.handbook import HandbookHandlers
+from assistant.web.toc_html import toc_html
+
+offline.apply()  # already done by `import assistant`; gradio reads these variables on import
+import gradio as gr  # noqa: E402
+
+PRIVATE = "private"  # UI events are not API endpoints; only /ask is
+
+
+def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
+    catalog = admin.Catalog(settings)
+    chat_handlers = ChatHandlers(settings, engine, catalog)
+    handbook = HandbookHandlers(catalog)
+    admin_tab = AdminTab(settings, catalog, login)
+
+    def ask_json(
+        question: str,
+        history: list | None = None,
+        style: str = "uitgebreid",
+        doc_type: str = "",
+        letter: str = "",
+        phase: int = 0,
+        section: str = "",
+    ) -> dict:
+        """Answer a question; returns the same JSON object as `assistant ask --json`.
+        history: earlier turns as [[vraag, antwoord], ...]; doc_type: "handbook" or "case";
+        letter: G/R/O/E/I; phase: 1-3 (0 = all); section: a section label (prefix)."""
+        scope = Scope(letter=letter or None, phase=phase or None, doc_type=doc_type or None, section=section or None)
+        try:
+            session = ChatSession.from_history(engine, history or [])
+            return session.ask(question, None if scope.is_empty else scope, style).to_json()
+        except AssistantError as error:
+            raise gr.Error(str(error), title="Fout") from None
+
+    def on_load(request: gr.Request) -> tuple:
+        allowed = admin_tab.is_admin(request)
+        cat = catalog.current()
+        fresh = cat.version != catalog.first_version  # the page was built with the first version's tree
+        who = user_html(request.username, "beheerder" if allowed else "lezer") if login else ""
+        return (
+            gr.Tab(visible=allowed),
+            who,
+            toc_html(cat.entries) if fresh else gr.skip(),
+            gr.update(choices=cat.picker_choices()) if fresh else gr.skip(),
+            *(admin_tab.outputs() if allowed else (gr.skip(),) * 5),
+        )
+
+    with gr.Blocks(title="Fusiewijzer") as demo:
+        sessie = gr.State(empty_session())
+        picked = gr.State(None)
+        pending = gr.State("")
+        current = gr.State("")
+        gr.HTML(
+            '<header class="kop"><h1>Fusiewijzer</h1><p>Vragen over ambtelijke fusie, '
+            "beantwoord met letterlijke citaten uit de handreiking (2014) en praktijkvoorbeelden."
+            "</p></header>"
+        )
+        who = gr.HTML("", elem_id="gebruiker")
+        with gr.Tabs(selected="chat") as tabs:
+            with gr.Tab("Vraag en antwoord", id="chat"), gr.Row():
+                with gr.Column(scale=3):
+                    with gr.Row(elem_classes="afbakening-rij"):
+                        badge = gr.HTML("", elem_id="afbakening")
+                        clear_btn = gr.Button(
+                            "✕ Zoek weer overal", size="sm", visible=False, elem_id="wis-afbakening", scale=0
+                        )
+                    chatbot = gr.Chatbot(
+                        label="Gesprek",
+                        elem_id="gesprek",
+                        height=640,
+                        buttons=["copy"],
+                        latex_delimiters=[],
+                        sanitize_html=True,
+                        allow_tags=False,
+                        feedback_options=("Like", "Dislike"),
+                        layout="bubble",
+                        placeholder="Stel een vraag over ambtelijke fusie, of kies rechts een "
+                        "voorbeeldvraag. Elk antwoord citeert letterlijk uit de bronnen.",
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            show_label=False,
+                            scale=5,
+                            elem_id="vraag",
+                            placeholder=QUESTION_PLACEHOLDER,
+                            max_lines=4,
+                            autofocus=True,
+                        )
+                        send = gr.Button("Vraag", variant="primary", scale=1, elem_id="verstuur")
+                    with gr.Row():
+                        comment = gr.Textbox(
+                            label="Toelichting bij je 👍/👎 (optioneel)",
+                            scale=4,
+                            elem_id="toelichting",
+                            placeholder="Wat was goed of wat ontbrak? Klik daarna op de duim onder het antwoord.",
+                        )
+                        copy_btn = gr.Button("Kopieer met bronnen", scale=1, elem_id="kopieer")
+                        new_btn = gr.Button("Nieuw gesprek", scale=1, elem_id="nieuw")
+                    copied = gr.Textbox(
+                        label="Antwoord met bronnen (om te plakken)",
+                        lines=8,
+                        visible=False,
+                        buttons=["copy"],
+                        elem_id="kopie",
+                    )
+                with gr.Column(scale=2, min_width=280):
+                    style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
+                    doc_filter = gr.Radio(list(FILTERS), value="Alle documenten", label="Zoeken in", elem_id="filter")
+                    starters = []
+                    with gr.Accordion("Voorbeeldvragen", open=True, elem_id="voorbeelden"):
+                        for group, questions in STARTERS:
+                            gr.Markdown(f"**{group}**", elem_classes="groep")
+                            starters += [gr.Button(q, size="sm", elem_classes="starter") for q in questions]
+                    with gr.Accordion("Over deze assistent", open=False, elem_id="over"):
+                        gr.Markdown(ABOUT)
+            with gr.Tab("Handboek", id="handboek"), gr.Row():
+                with gr.Column(scale=2, min_width=280):
+                    gr.Markdown(
+                        "Klik op een hoofdstuk of sectie om de tekst te lezen. Met de knop "
+                        "rechts stel je daarna een vraag die alleen in die sectie zoekt."
+                    )
+                    picker = gr.Dropdown(
+                        catalog.picker_choices(),
+                        label="Zoek een sectie",
+                        value=None,
+                        elem_id="kies-sectie",
+                    )
+                    toc = gr.HTML(toc_html(catalog.entries), elem_id="inhoud")
+                with gr.Column(scale=3):
+                    ask_here = gr.Button(
+                        "Vraag binnen deze sectie", variant="primary", interactive=False, elem_id="vraag-hier"
+                    )
+                    section_view = gr.HTML(
+                        '<p class="leeg">Kies links een hoofdstuk of sectie om de tekst te lezen.</p>', elem_id="sectie"
+                    )
+            admin_tab.build()
+        nav_box = gr.Textbox(visible="hidden", elem_id="nav-sectie")
+        nav_open = gr.Button(visible="hidden", elem_id="nav-open")
+
+        chat_io = dict(
+            fn=chat_handlers.respond,
+            inputs=[pending, chatbot, sessie, style, doc_filter, picked],
+            outputs=[chatbot, sessie],
+            concurrency_id="vraag",
+            api_visibility=PRIVATE,
+        )
+        for trigger in (question.submit, send.click):
+            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+        for button in starters:
+            button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+        chatbot.like(chat_handlers.on_like, [sessie, comment], comment, api_visibility=PRIVATE)
+        copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
+        new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE)
+        section_outputs = [tabs, section_view, current, ask_here, picker]
+        nav_open.click(handbook.open_section, nav_box, section_outputs, api_visibility=PRIVATE)
+        picker.input(handbook.open_section, picker, section_outputs, api_visibility=PRIVATE)
+        ask_here.click(
+            handbook.scope_here,
+            current,
+            [picked, badge, clear_btn, tabs, question],
+            api_visibility=PRIVATE,
+            js="(k) => { setTimeout(() => document.querySelector('#vraag textarea')?.focus(), 300); return k; }",
+        )
+        clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
+        admin_tab.wire(toc, picker)
+        demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
+        gr.api(ask_json, api_name="ask", concurrency_id="vraag")
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    theme = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
+    return {"theme": theme, "css": CSS, "js": JS, "footer_links": []}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Fusiewijzer in de browser")
+    parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
+    forced = os.environ.get("ASSISTANT_LOGIN", "") not in ("", "0")
+    parser.add_argument("--login", action="store_true", default=forced, help="log in on loopback too")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = Settings()
+    login = login_required(args.host, force=args.login)
+    users = UserStore(settings.users_file)
+    try:
+        if login and not users.users():
+            raise SystemExit(
+                f"Fusiewijzer kan niet starten: op {args.host} is inloggen verplicht, maar {settings.users_file} "
+                "bevat nog geen gebruikers. Maak er een met: assistant users add NAAM --role admin"
+            )
+        if IndexStore(settings.index_dir).manifest() is None:
+            print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
+            build_index(settings)
+        engine = Assistant(settings)
+        engine.ask("ambtelijke fusie")  # load the index and the models before the first user
+    except AssistantError as error:
+        raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
+    demo = build_app(settings, engine, login)
+    demo.queue(default_concurrency_limit=1)
+    auth = {"auth": users.check, "auth_message": LOGIN_MESSAGE} if login else {}
+    max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        show_error=False,
+        max_file_size=max_bytes,
+        **auth,
+        **launch_options(),
+    )
+
+
+if __name__ == "__main__":
+    main()

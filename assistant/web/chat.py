@@ -1,0 +1,147 @@
+"""The chat tab's handlers in Gradio: a question -> a streamed, cited answer in the chatbot, a vote
+on an answer, the copy with sources, a new conversation and clearing the search scope.
+
+The conversation lives in a gr.State per browser tab (`empty_session()`): the turns for follow-up
+questions, per chatbot message the answer record that a 👍/👎 stores, and the last answer as text.
+AssistantError becomes a Dutch message in the chat and a gr.Error; any other error is logged and
+shown as a generic message, never as a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+# Safe before the package imports: importing this module ran assistant/__init__.py, which set the
+# offline variables that gradio reads on import.
+import gradio as gr
+
+from assistant.admin.catalog import Catalog
+from assistant.admin.feedback import append_feedback
+from assistant.answers.chat import ChatSession
+from assistant.answers.pipeline import Assistant
+from assistant.config import Settings
+from assistant.errors import AssistantError, EmptyQuestion
+from assistant.search.retrieval import Scope
+from assistant.types import Answer
+from assistant.web import answer_html as fmt
+
+log = logging.getLogger("fusiewijzer.ui")
+STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
+FILTERS = {"Alle documenten": None, "Alleen handreiking": "handbook", "Alleen praktijkvoorbeelden": "case"}
+GENERIC_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw of stel de vraag anders."
+STREAM_PAUSE = 0.03  # seconds between streamed sentences
+QUESTION_PLACEHOLDER = "Stel je vraag over ambtelijke fusie…"
+
+
+def empty_session() -> dict:
+    return {"history": [], "records": {}, "last": ""}
+
+
+def make_scope(doc_filter: str | None, picked: dict | None) -> Scope | None:
+    """The search scope from the "Zoeken in" filter and the section picked in the Handboek tab."""
+    picked = picked or {}
+    scope = Scope(letter=picked.get("letter"), section=picked.get("section"), doc_type=FILTERS.get(doc_filter or ""))
+    return None if scope.is_empty else scope
+
+
+def take(question: str) -> tuple[str, str]:
+    """Empty the textbox and hand the question on (refuses an empty question at once)."""
+    if not (question or "").strip():
+        raise gr.Error(str(EmptyQuestion()), title="Lege vraag")
+    return "", question
+
+
+def copy_text(sessie: dict) -> dict:
+    if not sessie.get("last"):
+        gr.Warning("Er is nog geen antwoord om te kopiëren.", title="Let op")
+        return gr.skip()
+    return gr.update(value=sessie["last"], visible=True)
+
+
+def clear_scope() -> tuple:
+    return (None, "", gr.update(visible=False), gr.update(placeholder=QUESTION_PLACEHOLDER))
+
+
+def new_conversation() -> tuple:
+    return [], empty_session(), gr.update(value="", visible=False)
+
+
+class ChatHandlers:
+    """The handlers that need the engine, the settings (feedback log) or the section catalog."""
+
+    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog) -> None:
+        self.settings, self.engine, self.catalog = settings, engine, catalog
+
+    def respond(
+        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None
+    ) -> Iterator[tuple[list, dict]]:
+        scope = make_scope(doc_filter, picked)
+        chat = [
+            *chat,
+            {"role": "user", "content": fmt.question_html(question)},
+            {"role": "assistant", "content": fmt.busy_html(scope.describe() if scope else "")},
+        ]
+        yield chat, sessie
+        session = ChatSession.from_history(self.engine, sessie["history"])
+        index = len(chat) - 1
+        aid, keys = fmt.answer_id(index), self.catalog.current().keys
+        answer, streamed = None, ""
+        try:
+            # With a language model configured, verified text arrives piece by piece; the last
+            # item is always the final Answer (which may be the extractive fallback).
+            for item in session.ask_stream(question, scope=scope, style=STYLES.get(style, "uitgebreid")):
+                if isinstance(item, Answer):
+                    answer = item
+                    continue
+                streamed += item
+                partial = Answer(question=question, answer=streamed, answered=True, mode="llm")
+                chat[-1] = {"role": "assistant", "content": fmt.answer_html(partial, aid, keys, streamed, False)}
+                yield chat, sessie
+        except AssistantError as error:
+            message = str(error)
+        except Exception:  # never a stack trace in the page; the log has it
+            log.exception("answering %r failed", question)
+            message = GENERIC_ERROR
+        else:
+            message = ""
+        if message or answer is None:
+            message = message or GENERIC_ERROR
+            chat[-1] = {"role": "assistant", "content": fmt.error_html(message)}
+            yield chat, sessie
+            raise gr.Error(message, title="Fout")
+        if answer.answered and not streamed:
+            # Extractive answers are complete at once; showing them sentence by sentence keeps
+            # the page alive the same way a model's stream does.
+            for prefix in fmt.stream_prefixes(answer.answer):
+                chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys, prefix, complete=False)}
+                yield chat, sessie
+                time.sleep(STREAM_PAUSE)
+        chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys)}
+        data = answer.to_json()
+        sessie = {
+            "history": [list(turn) for turn in session.history],
+            "records": {
+                **sessie["records"],
+                str(index): {"question": data["question"], "answer": data["answer"], "sources": data["sources"]},
+            },
+            "last": fmt.answer_plain_text(answer),
+        }
+        yield chat, sessie
+
+    def on_like(self, sessie: dict, comment: str, data: gr.LikeData) -> str:
+        """Store a 👍/👎 with the optional comment; clears the comment box once stored."""
+        record = sessie["records"].get(str(data.index))
+        if record is None or data.liked not in (True, False):
+            return comment
+        append_feedback(
+            self.settings.feedback_log,
+            question=record["question"],
+            answer=record["answer"],
+            sources=record["sources"],
+            vote="like" if data.liked else "dislike",
+            comment=comment,
+        )
+        gr.Info("Bedankt! Je beoordeling is opgeslagen.", title="Feedback")
+        return ""
