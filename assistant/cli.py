@@ -16,7 +16,7 @@ from assistant.errors import AssistantError
 
 
 def _scope(args: argparse.Namespace) -> Any:
-    from assistant.search.retrieval import Scope
+    from assistant.search.scope import Scope
 
     only = {
         "handreiking": "handbook",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# Typed values instead of bare strings. Literals, not Enums: they are written to Chroma metadata
+# and JSON as they are, and a type checker still rejects a misspelt value.
+AnswerStyle = Literal["kort", "uitgebreid"]
+ANSWER_STYLES: tuple[AnswerStyle, ...] = ("kort", "uitgebreid")
+AnswerMode = Literal["extractive", "llm"]
+DocType = Literal["handbook", "case", "law", "study", "document"]
+SectionKind = Literal["text", "box", "footnote", "references"]
 
 SECTION_SEPARATOR = " > "
 
@@ -18,7 +26,7 @@ class Section:
     text: str
     start: int
     end: int
-    kind: str = "text"  # text | box | footnote
+    kind: SectionKind = "text"
     letter: str | None = None  # GROEI letter of the chapter, if any
     phase: int | None = None
     theme: str | None = None
@@ -52,11 +60,11 @@ class Chunk:
     text: str
     start: int
     end: int
-    kind: str = "text"
+    kind: SectionKind = "text"
     letter: str | None = None
     phase: int | None = None
     theme: str | None = None
-    doc_type: str = "document"
+    doc_type: DocType = "document"
     page: int | None = None
 
     @property
@@ -79,9 +87,18 @@ class Hit:
     """A retrieved chunk with the scores that ranked it."""
 
     chunk: Chunk
-    score: float  # fused RRF score
+    score: float  # fused score (z-score mean or RRF, see search/fusion.py)
     dense: float | None = None  # cosine similarity of query and chunk, if the dense arm found it
     lexical: float | None = None  # BM25 score, if the lexical arm found it
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Sentence(s) chosen from a retrieved chunk, before they are numbered as a source."""
+
+    hit: Hit
+    text: str  # exact substring of hit.chunk.text
+    score: float
 
 
 @dataclass(frozen=True)
@@ -115,12 +132,26 @@ class Answer:
     question: str
     answer: str  # Markdown with [n] markers
     answered: bool
-    mode: str  # extractive | llm
+    mode: AnswerMode
     sources: tuple[Source, ...] = ()
     nearest: tuple[str, ...] = ()  # section labels offered when abstaining
     notices: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     query: str = ""  # the standalone query actually searched
+
+    @classmethod
+    def extractive(
+        cls, question: str, query: str, text: str, sources: list[Source], notices: list[str], timings: dict[str, float]
+    ) -> Answer:
+        """An answer of quotes from the corpus."""
+        return cls(question, text, True, "extractive", tuple(sources), (), tuple(notices), timings, query)
+
+    @classmethod
+    def abstention(
+        cls, question: str, query: str, text: str, nearest: list[str], notices: list[str], timings: dict[str, float]
+    ) -> Answer:
+        """The corpus does not support an answer; `nearest` names the sections closest to it."""
+        return cls(question, text, False, "extractive", (), tuple(nearest), tuple(notices), timings, query)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.answers.compose import CITATION_RE
 from assistant.answers.pipeline import Assistant
-from assistant.search.retrieval import Scope
+from assistant.search.scope import Scope
+from assistant.text.markup import CITATION_RE
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.search.retrieval import reciprocal_rank_fusion, zscore_fusion
+from assistant.search.fusion import reciprocal_rank_fusion, zscore_fusion
 
 
 def test_item_ranked_high_in_both_lists_wins() -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answers.compose import CITATION_RE
 from assistant.answers.pipeline import Assistant, evidence_for
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import ConfigurationError
@@ -21,6 +20,7 @@ from assistant.generate.llm import INSTRUCTION_RE, REDACTED, build_messages, mak
 from assistant.generate.support import DEFAULT_THRESHOLDS, Evidence, calibrate, check
 from assistant.generate.verify import StreamVerifier, verify
 from assistant.index.ingest import build_index
+from assistant.text.markup import CITATION_RE
 from assistant.types import Answer, Chunk, Hit
 from tests.conftest import copy_handbook
 from tests.llm_server import ScriptedLLM

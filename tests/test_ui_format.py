@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.corpus import toc as corpus_toc
 from assistant.types import Answer, Chunk, Document, Section, Source
 from assistant.web import answer_html as fmt
 from assistant.web import toc_html as ui_toc
@@ -114,13 +115,13 @@ def test_toc_and_section_view() -> None:
     )
     doc = Document("hb.txt", "Handreiking", "", sections, {"type": "handbook"})
     case = Document("cases/x.md", "Casus <X>", "", (Section(("X",), "tekst", 0, 5),), {"type": "case"})
-    entries = ui_toc.section_entries([case, doc])
+    entries = corpus_toc.section_entries([case, doc])
     assert entries[0].doc_id == "hb.txt"  # the handbook first
     toc = ui_toc.toc_html(entries)
     assert "kader</span>" in toc and "fase 1</span>" in toc and "Noot 1" not in toc
     assert "Casus &lt;X&gt;" in toc
-    view = ui_toc.section_html(entries[0], ui_toc.children_of(entries[0], entries))
+    view = ui_toc.section_html(entries[0], corpus_toc.children_of(entries[0], entries))
     assert "Intro &lt;i&gt;x&lt;/i&gt;" in view and "Verder in deze sectie" in view and ">Tip</a>" in view
     assert "<p>Eerst.</p><p>Dan.</p>" in ui_toc.section_html(entries[2])  # paragraphs kept
-    assert ui_toc.label_keys(entries)["G · Ambitie > Tip"] == "hb.txt::G · Ambitie > Tip"
+    assert corpus_toc.label_keys(entries)["G · Ambitie > Tip"] == "hb.txt::G · Ambitie > Tip"
     assert "&lt;b&gt;" in fmt.scope_badge_html("sectie “<b>”")

@@ -17,11 +17,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.admin.uploads import DEFAULT_FOLDER
 from assistant.config import Settings
 from assistant.corpus.loaders import corpus_files, file_sha256
-from assistant.corpus.toc import load_documents
+from assistant.corpus.toc import label_keys, load_documents, section_entries
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, build_index
 from assistant.index.store import IndexStore
-from assistant.web.toc_html import label_keys, section_entries
 
 INDEXED = "geïndexeerd"
 CHANGED = "gewijzigd: opnieuw indexeren"

@@ -21,13 +21,13 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.corpus.loaders import LOADERS, SIDECAR_SUFFIX
 from assistant.errors import AssistantError, UnreadableDocument
+from assistant.text.markup import CONTROL_RE
 
 DEFAULT_FOLDER = "uploads"
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 MAX_NAME_CHARS = 120
 ZIP_EXPANSION = 20  # a .docx may unpack to at most this many times the upload limit
 UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]+")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class UploadRefused(AssistantError):

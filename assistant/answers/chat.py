@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from assistant.answers.pipeline import Assistant
 from assistant.generate.llm import LLMUnavailable, build_condense_messages, clean_condensed, invoke_text
-from assistant.search.retrieval import Scope
+from assistant.search.scope import Scope
+from assistant.text.markup import strip_citations
 from assistant.text.tokens import fold, tokenize
 from assistant.types import Answer
 
@@ -40,7 +41,6 @@ ORDINALS = {
 # Items of an answer text: "a) ...", "• ...", "1. ...", or the composer's "**Heading:** ..." for a
 # sub-section of an announced list.
 ITEM_RE = re.compile(r"^(?:[a-h]\)|[•\-]|\d+[.)])\s+(?P<text>.+)$|^\*\*(?P<label>[^*]+?):\*\*\s+\S")
-CITATION_RE = re.compile(r"\s*\[\d+\]")
 ITEM_WORDS = 10
 SHORT_ITEM_CHARS = 80
 # "En de I?", "And the R?", "En in fase 3?": the previous question with one part exchanged.
@@ -55,7 +55,7 @@ def answer_items(answer: str) -> list[str]:
     items = []
     after_colon = False
     for raw in answer.splitlines():
-        line = CITATION_RE.sub("", raw.strip())
+        line = strip_citations(raw.strip())
         match = ITEM_RE.match(line)
         if match or (after_colon and line and len(line) <= SHORT_ITEM_CHARS):
             text = (match.group("text") or match.group("label")) if match else line

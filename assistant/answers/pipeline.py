@@ -1,5 +1,6 @@
 """The whole question flow, top to bottom: clean the question, retrieve, decide whether the
-corpus supports an answer, compose it with exact quotes, mark dated passages."""
+corpus supports an answer, score the sentences, choose quotes, add practice passages, compose the
+answer with exact quotes, mark dated passages; optionally let a language model write it."""
 
 from __future__ import annotations
 
@@ -10,38 +11,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.answers.compose import (
-    PracticeFinder,
-    abstain_text,
-    citations_valid,
-    compose,
-    is_english,
-    make_answer,
-    nearest_sections,
-    score_sentences,
-    unknown_terms,
-)
+from assistant.answers.compose import abstain_text, citations_valid, compose, nearest_sections, select_quotes
 from assistant.answers.practice import PracticeLinks, asks_for_practice, practice_quotes
+from assistant.answers.relevance import score_sentences
 from assistant.answers.updates import UpdateNotes
 from assistant.config import Settings
 from assistant.errors import EmptyQuestion
 from assistant.generate.llm import (
-    INSTRUCTION_RE,
     UNVERIFIABLE_NOTICE,
     LLMUnavailable,
     build_messages,
     make_chat_model,
     stream_text,
 )
+from assistant.generate.safety import INSTRUCTION_RE
 from assistant.generate.support import Evidence
 from assistant.generate.verify import StreamVerifier
 from assistant.index.embeddings import get_embedder
 from assistant.index.store import IndexReader, IndexStore
-from assistant.search.abstain import AbstainFeatures, should_answer
-from assistant.search.retrieval import Retrieval, Retriever, Scope, implied_scope
-from assistant.types import Answer, Hit, Source
+from assistant.search.abstain import AbstainFeatures, should_answer, unknown_terms
+from assistant.search.retriever import Retrieval, Retriever
+from assistant.search.scope import Scope, implied_scope
+from assistant.text.markup import CONTROL_RE
+from assistant.text.tokens import is_english
+from assistant.types import Answer, AnswerStyle, Hit, Quote, Source
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Retrieved chunks given to a language model, per answer style.
 LLM_SOURCES = {"kort": 3, "uitgebreid": 5}
 
@@ -120,7 +114,7 @@ class Assistant:
         return self._llm
 
     def ask(
-        self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
+        self, question: str, scope: Scope | None = None, style: AnswerStyle = "uitgebreid", query: str | None = None
     ) -> Answer:
         """Answer `question`; `query` is the standalone search text when a conversation has
         rewritten a follow-up (defaults to the question itself)."""
@@ -134,7 +128,7 @@ class Assistant:
         return answer
 
     def ask_stream(
-        self, question: str, scope: Scope | None = None, style: str = "uitgebreid", query: str | None = None
+        self, question: str, scope: Scope | None = None, style: AnswerStyle = "uitgebreid", query: str | None = None
     ) -> Iterator[str | Answer]:
         """Like ask(), for a UI: yields verified text pieces while the model writes, then the final
         Answer (always last). Without a model, or when abstaining, only the Answer."""
@@ -144,7 +138,7 @@ class Assistant:
             return
         yield from self._generate(draft, style)
 
-    def draft(self, question: str, scope: Scope | None, style: str, query: str | None) -> Draft:
+    def draft(self, question: str, scope: Scope | None, style: AnswerStyle, query: str | None) -> Draft:
         """Retrieval, the abstain decision and the extractive answer (also the fallback when a
         model is configured but fails)."""
         timings: dict[str, float] = {}
@@ -160,7 +154,7 @@ class Assistant:
 
         def abstain() -> Draft:
             nearest = nearest_sections(retrieval.hits)
-            answer = make_answer(text, search_text, False, abstain_text(text, nearest), [], nearest, notices, timings)
+            answer = Answer.abstention(text, search_text, abstain_text(text, nearest), nearest, notices, timings)
             return Draft(answer, index, retrieval.hits)
 
         with _timed(timings, "compose"):
@@ -175,28 +169,24 @@ class Assistant:
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.
             scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
-            body, sources = compose(text, search_text, scored, style, self._practice_finder(text, retrieval, index))
+            quotes = select_quotes(scored, style)
+            practice = self._practice(text, quotes, retrieval, index) if style != "kort" else []
+            body, sources = compose(text, quotes, practice, scored, style)
             sources = [_with_note(source, index.notes) for source in sources]
             if not sources or not citations_valid(body, sources):
                 return abstain()
             body = _with_update_notes(body, sources)
-        return Draft(make_answer(text, search_text, True, body, sources, [], notices, timings), index, retrieval.hits)
+        return Draft(Answer.extractive(text, search_text, body, sources, notices, timings), index, retrieval.hits)
 
-    def _practice_finder(self, question: str, retrieval: Retrieval, index: LoadedIndex) -> PracticeFinder | None:
-        """For a question about practice: the case passages on the theme of the quoted handbook
-        sections, unless the answer already quotes a case."""
-        if not asks_for_practice(question):
-            return None
+    def _practice(self, question: str, quotes: list[Quote], retrieval: Retrieval, index: LoadedIndex) -> list[Quote]:
+        """For a question about practice answered from the handbook: the case passages on the theme
+        of the quoted handbook sections (none when the answer already quotes a case)."""
+        if not asks_for_practice(question) or any(q.hit.chunk.doc_type == "case" for q in quotes):
+            return []
+        handbook = [q.hit.chunk for q in quotes if q.hit.chunk.doc_type == "handbook"]
+        return practice_quotes(handbook, retrieval, index.reader, index.retriever.lexical, index.practice)
 
-        def find(quotes: list[tuple[Hit, str, float]]) -> list[tuple[Hit, str, float]]:
-            if any(hit.chunk.doc_type == "case" for hit, _, _ in quotes):
-                return []
-            handbook = [hit.chunk for hit, _, _ in quotes if hit.chunk.doc_type == "handbook"]
-            return practice_quotes(handbook, retrieval, index.reader, index.retriever.lexical, index.practice)
-
-        return find
-
-    def _generate(self, draft: Draft, style: str) -> Iterator[str | Answer]:
+    def _generate(self, draft: Draft, style: AnswerStyle) -> Iterator[str | Answer]:
         """The model's answer over the top retrieved chunks, verified sentence by sentence while it
         streams; the extractive draft with a notice when the model fails or nothing survives."""
         extractive = draft.answer

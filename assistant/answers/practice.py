@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answers.compose import lexical_coverage, rate_sentences
+from assistant.answers.relevance import lexical_coverage, rate_sentences
 from assistant.index.store import IndexReader
-from assistant.search.retrieval import LexicalIndex, Retrieval
-from assistant.types import Chunk, Hit
+from assistant.search.lexical import LexicalIndex
+from assistant.search.retriever import Retrieval
+from assistant.types import Chunk, Hit, Quote
 
 # Words with which a question asks for practice rather than for the handbook's advice alone.
 PRACTICE_RE = re.compile(
@@ -85,7 +86,7 @@ def practice_quotes(
     reader: IndexReader,
     lexical: LexicalIndex,
     links: PracticeLinks,
-) -> list[tuple[Hit, str, float]]:
+) -> list[Quote]:
     """Per organisation its sentence that best answers the question, from the case sections
     linked to the quoted handbook sections; the best few organisations, best first. Sentences
     are scored as the composer scores them: similarity plus the question's words covered."""
@@ -113,5 +114,7 @@ def practice_quotes(
     ranked = sorted(best.values(), key=lambda item: -item[0])
     top = ranked[0][0]
     return [
-        (Hit(chunk, score), text, score) for score, chunk, text in ranked[:MAX_ORGANISATIONS] if score >= top - MARGIN
+        Quote(Hit(chunk, score), text, score)
+        for score, chunk, text in ranked[:MAX_ORGANISATIONS]
+        if score >= top - MARGIN
     ]

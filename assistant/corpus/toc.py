@@ -1,12 +1,17 @@
-"""The section tree of the corpus, for `assistant toc` and the handbook tab."""
+"""The section tree of the corpus, for `assistant toc`, the Handboek tab and the Beheer catalog.
+
+A section is addressed by its key (`doc_id::label`); the web layer turns keys into links."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from assistant.config import Settings
 from assistant.corpus.documents import build_document
 from assistant.corpus.loaders import corpus_files, load_document
 from assistant.errors import UnreadableDocument
-from assistant.types import Document
+from assistant.types import Document, Section
 
 KIND_MARK = {"box": "[kader] ", "footnote": "[noot] ", "references": "[bronnen] "}
 
@@ -46,3 +51,51 @@ def corpus_toc(settings: Settings) -> list[str]:
         lines.extend(toc_lines(document))
         lines.append("")
     return lines
+
+
+def section_key(doc_id: str, label: str) -> str:
+    return f"{doc_id}::{label}"
+
+
+# The handbook comes first in the tree, then law/update documents, studies and cases.
+DOC_TYPE_ORDER = {"handbook": 0, "law": 1, "study": 2, "case": 3}
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    key: str
+    doc_id: str
+    doc_title: str
+    doc_type: str
+    section: Section
+
+
+def section_entries(documents: Iterable[Document]) -> list[SectionEntry]:
+    """All sections, the handbook first, then law/update documents, then cases."""
+    docs = sorted(documents, key=lambda d: (DOC_TYPE_ORDER.get(str(d.metadata.get("type")), 9), d.title))
+    return [
+        SectionEntry(section_key(d.doc_id, s.label), d.doc_id, d.title, str(d.metadata.get("type", "")), s)
+        for d in docs
+        for s in d.sections
+    ]
+
+
+def label_keys(entries: Iterable[SectionEntry]) -> dict[str, str]:
+    """Section label -> key (the first document that has that label wins)."""
+    keys: dict[str, str] = {}
+    for entry in entries:
+        keys.setdefault(entry.section.label, entry.key)
+    return keys
+
+
+def children_of(entry: SectionEntry, entries: Iterable[SectionEntry]) -> list[SectionEntry]:
+    """The direct subsections of `entry` in its own document (footnotes left out)."""
+    path = entry.section.path
+    return [
+        e
+        for e in entries
+        if e.doc_id == entry.doc_id
+        and e.section.kind != "footnote"
+        and len(e.section.path) == len(path) + 1
+        and e.section.path[: len(path)] == path
+    ]

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answers.chat import ChatSession
-from assistant.answers.compose import is_english, unknown_terms
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
-from assistant.search.abstain import AbstainFeatures
-from assistant.search.retrieval import implied_scope
-from assistant.text.tokens import fold, normalize_for_match
+from assistant.search.abstain import AbstainFeatures, unknown_terms
+from assistant.search.scope import implied_scope
+from assistant.text.tokens import fold, is_english, normalize_for_match
 from assistant.types import Chunk
 
 RANKS_CHECKED = 10

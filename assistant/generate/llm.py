@@ -20,19 +20,9 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import ConfigurationError
+from assistant.generate.safety import INSTRUCTION_RE, REDACTED
 from assistant.types import Chunk
 
-# Sentences in a document that address a language model instead of a reader. They are kept out of
-# the prompt and can never support (or be quoted for) an answer; see support.py (Evidence.of).
-INSTRUCTION_RE = re.compile(
-    r"\b(negeer|vergeet|ignore|disregard|forget)\b.{0,40}\b(instructies?|opdrachten|regels|instructions?|rules|prompt)\b"
-    r"|\b(system ?prompt|systeemprompt|jailbreak)\b"
-    r"|\b(you are now|je bent nu|jij bent nu|u bent nu)\b"
-    r"|\b(als (taal)?model|as an? (ai|language model)|taalmodel|assistent|assistant)\b.{0,60}"
-    r"\b(zeg|antwoord|say|answer|respond|schrijf|write)\b",
-    re.IGNORECASE,
-)
-REDACTED = "[weggelaten: een instructie in het document]"
 CONDENSE_MAX_CHARS = 300
 
 

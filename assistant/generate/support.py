@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.generate.llm import INSTRUCTION_RE
+from assistant.generate.safety import INSTRUCTION_RE
 from assistant.text.sentences import sentence_spans
 from assistant.text.tokens import is_english, tokenize
 from assistant.types import Chunk

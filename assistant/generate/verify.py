@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answers.compose import CITATION_RE
 from assistant.generate.support import Evidence, Idf, check
+from assistant.text.markup import CITATION_RE
 from assistant.text.sentences import sentence_spans
 from assistant.types import Source
 

@@ -1,7 +1,7 @@
 """The chat tab as HTML and text: an Answer -> the assistant message (sources, notices, nearest
 sections), the question and status bubbles, the scope badge, and the plain-text copy with sources.
 
-Everything a user or a corpus document wrote is escaped (see ui_html), so HTML in a question or in a
+Everything a user or a corpus document wrote is escaped (see html_parts), so HTML in a question or in a
 document is shown as text and never runs. No gradio import: these functions are tested without a
 browser.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from assistant.corpus.toc import section_key
+from assistant.text.markup import CITATION_RE
 from assistant.types import Answer, Source
 from assistant.web.html_parts import (
     DOC_TYPE_LABEL,
@@ -19,10 +21,8 @@ from assistant.web.html_parts import (
     lines_to_html,
     paragraphs,
     section_href,
-    section_key,
 )
 
-CITATION_RE = re.compile(r"\[(\d+)\]")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
 

@@ -1,9 +1,9 @@
-"""Fusiewijzer in the browser: `python ui.py [--host H] [--port N] [--login]`.
+"""Fusiewijzer in the browser, started by `python ui.py [--host H] [--port N] [--login]`.
 
 Thin on purpose: it builds the Gradio page, calls the package (ChatSession, toc, feedback, admin,
 uploads, users) and turns AssistantError into a Dutch gr.Error. The tabs' handlers live in
-assistant/ui_chat.py, ui_handbook.py and ui_admin.py; the HTML comes from assistant/ui_format.py
-(answers), ui_toc.py (Handboek) and ui_admin_html.py; texts, style and script from ui_assets.py.
+chat.py, handbook.py and admin.py beside this module; the HTML comes from answer_html.py
+(answers), toc_html.py (Handboek) and admin_html.py; texts, style and script from assets.py.
 Off loopback (or with --login / ASSISTANT_LOGIN=1) users log in (var/users.json, `assistant users`);
 only admins get the Beheer tab, and its handlers check the role.
 """
@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
-from assistant.search.retrieval import Scope
+from assistant.search.scope import Scope
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, CSS, JS, LOGIN_MESSAGE, STARTERS

@@ -23,7 +23,7 @@ from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
-from assistant.search.retrieval import Scope
+from assistant.search.scope import Scope
 from assistant.types import Answer
 from assistant.web import answer_html as fmt
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.admin.catalog import Catalog
-from assistant.search.retrieval import Scope
+from assistant.corpus.toc import children_of
+from assistant.search.scope import Scope
 from assistant.web.answer_html import scope_badge_html
-from assistant.web.toc_html import children_of, section_html
+from assistant.web.toc_html import section_html
 
 
 class HandbookHandlers:

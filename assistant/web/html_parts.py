@@ -32,10 +32,6 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in PARAGRAPH_BREAK_RE.split(text) if p.strip()]
 
 
-def section_key(doc_id: str, label: str) -> str:
-    return f"{doc_id}::{label}"
-
-
 def section_href(key: str) -> str:
     """A link target that the page script turns into "open this section in the Handboek tab"
     (the chatbot's sanitizer drops data-* attributes, a fragment survives)."""

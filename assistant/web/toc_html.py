@@ -1,16 +1,16 @@
 """The Handboek tab as HTML: the corpus section tree, its table of contents and one section to read.
 
-A section is addressed by its key (`doc_id::label`, see ui_html.section_key); links to it use
-ui_html.section_href, which the page script turns into "open this section in the Handboek tab".
+A section is addressed by its key (`doc_id::label`, see corpus.toc.section_key); links to it use
+html_parts.section_href, which the page script turns into "open this section in the Handboek tab".
 No gradio import: these functions are tested without a browser.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from assistant.types import Document, Section
+from assistant.corpus.toc import SectionEntry
+from assistant.types import Section
 from assistant.web.html_parts import (
     DOC_TYPE_LABEL,
     KIND_LABEL,
@@ -18,38 +18,7 @@ from assistant.web.html_parts import (
     lines_to_html,
     paragraphs,
     section_href,
-    section_key,
 )
-
-# The handbook comes first in the tree, then law/update documents, studies and cases.
-DOC_TYPE_ORDER = {"handbook": 0, "law": 1, "study": 2, "case": 3}
-
-
-@dataclass(frozen=True)
-class SectionEntry:
-    key: str
-    doc_id: str
-    doc_title: str
-    doc_type: str
-    section: Section
-
-
-def section_entries(documents: Iterable[Document]) -> list[SectionEntry]:
-    """All sections, the handbook first, then law/update documents, then cases."""
-    docs = sorted(documents, key=lambda d: (DOC_TYPE_ORDER.get(str(d.metadata.get("type")), 9), d.title))
-    return [
-        SectionEntry(section_key(d.doc_id, s.label), d.doc_id, d.title, str(d.metadata.get("type", "")), s)
-        for d in docs
-        for s in d.sections
-    ]
-
-
-def label_keys(entries: Iterable[SectionEntry]) -> dict[str, str]:
-    """Section label -> key (the first document that has that label wins)."""
-    keys: dict[str, str] = {}
-    for entry in entries:
-        keys.setdefault(entry.section.label, entry.key)
-    return keys
 
 
 def _badges(section: Section) -> str:
@@ -95,19 +64,6 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
         parts.append("</ul></details>")
     parts.append("</nav>")
     return "".join(parts)
-
-
-def children_of(entry: SectionEntry, entries: Iterable[SectionEntry]) -> list[SectionEntry]:
-    """The direct subsections of `entry` in its own document (footnotes left out)."""
-    path = entry.section.path
-    return [
-        e
-        for e in entries
-        if e.doc_id == entry.doc_id
-        and e.section.kind != "footnote"
-        and len(e.section.path) == len(path) + 1
-        and e.section.path[: len(path)] == path
-    ]
 
 
 def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> str:

@@ -1,0 +1,24 @@
+"""The two patterns every layer shares: `[n]` citation markers and control characters.
+
+Citations are 1-based `[n]` markers (as haystack's AnswerBuilder parses them); each layer that
+writes, checks, links or strips them uses this one pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+CITATION_RE = re.compile(r"\[(\d+)\]")
+_CITATION_WITH_SPACE_RE = re.compile(r"\s*\[\d+\]")
+# C0 controls and DEL, except tab, line feed, form feed and carriage return (ordinary in text files).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def cited_numbers(text: str) -> list[int]:
+    """The numbers of the `[n]` markers in `text`, in order."""
+    return [int(n) for n in CITATION_RE.findall(text)]
+
+
+def strip_citations(text: str) -> str:
+    """`text` without its `[n]` markers and the space before them."""
+    return _CITATION_WITH_SPACE_RE.sub("", text)
