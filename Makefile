@@ -34,6 +34,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check assistant tests ui.py scripts
+	$(BIN)/lint-imports --no-cache
 
 test: install browser lint
 	$(BIN)/pytest

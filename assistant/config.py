@@ -34,7 +34,6 @@ class Settings:
     embedder: str = field(default_factory=lambda: os.environ.get("ASSISTANT_EMBEDDER", "e5"))
     k_dense: int = field(default_factory=lambda: _env_int("ASSISTANT_K_DENSE", 20))
     k_lexical: int = field(default_factory=lambda: _env_int("ASSISTANT_K_LEXICAL", 20))
-    k_sources: int = field(default_factory=lambda: _env_int("ASSISTANT_K", 5))
     # How the dense and BM25 lists are fused: "zscore" (standardised scores, averaged; the
     # measured default, see README) or "rrf" (reciprocal rank fusion with constant rrf_k).
     fusion: str = field(default_factory=lambda: os.environ.get("ASSISTANT_FUSION", "zscore"))

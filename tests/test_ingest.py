@@ -78,6 +78,8 @@ def test_unreadable_files_are_skipped_by_name_and_the_rest_indexed(tiny_settings
     (tiny_settings.corpus_dir / "leeg.md").write_text("   \n", "utf-8")
     (tiny_settings.corpus_dir / "kapot.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     (tiny_settings.corpus_dir / "data.xlsx").write_bytes(b"PK\x03\x04")
+    (tiny_settings.corpus_dir / "notitie.txt").write_text("Notitie\n\nOver de raad.\n", "utf-8")
+    (tiny_settings.corpus_dir / "notitie.meta.yaml").write_text("title: [niet afgesloten\ntype: case\n", "utf-8")
     report = build_index(tiny_settings, embedder=HashEmbeddings())
     reasons = {item["file"]: item["reason"] for item in report.skipped}
     assert reasons == {
@@ -85,6 +87,7 @@ def test_unreadable_files_are_skipped_by_name_and_the_rest_indexed(tiny_settings
         "kapot.pdf": "kapot.pdf overgeslagen: is beschadigd of geen geldige PDF.",
         "latin1.txt": "latin1.txt overgeslagen: is geen UTF-8-tekst.",
         "leeg.md": "leeg.md overgeslagen: is leeg of bevat geen tekst.",
+        "notitie.txt": "notitie.txt overgeslagen: de metadata in notitie.meta.yaml is geen geldige YAML (regel 2).",
     }
     assert [d.doc for d in report.manifest.documents] == ["a.md"]
 

@@ -18,7 +18,7 @@ from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import ConfigurationError
 from assistant.generate.llm import INSTRUCTION_RE, REDACTED, build_messages, make_chat_model
 from assistant.generate.support import DEFAULT_THRESHOLDS, Evidence, calibrate, check
-from assistant.generate.verify import StreamVerifier, verify
+from assistant.generate.verify import StreamVerifier, VerifiedAnswer
 from assistant.index.ingest import build_index
 from assistant.text.markup import CITATION_RE
 from assistant.types import Answer, Chunk, Hit
@@ -41,6 +41,13 @@ SUPPORT_PAIRS = [
     (row["passage_phrase"], row["claim"], row["supported"], row["lang"])
     for row in map(json.loads, (PROJECT_ROOT / "eval" / "support_pairs.jsonl").read_text("utf-8").splitlines())
 ]
+
+
+def verify(text: str, evidence: list[Evidence]) -> VerifiedAnswer:
+    """A whole model answer fed at once (the app feeds it piece by piece while it streams)."""
+    verifier = StreamVerifier(evidence)
+    verifier.feed(text)
+    return verifier.finish()
 
 
 def _chunk(text: str, section: tuple[str, ...] = ("Sectie",), chunk_id: str = "c") -> Chunk:

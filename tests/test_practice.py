@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answers.pipeline import Assistant
-from assistant.answers.practice import PracticeLinks, asks_for_practice, collect_practice_links
+from assistant.answers.practice import PracticeLinks, asks_for_practice
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.corpus.links import collect_practice_links
 from assistant.index.ingest import build_index
 from assistant.types import Chunk
 

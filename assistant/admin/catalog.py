@@ -95,10 +95,6 @@ def status_rows(statuses: list[DocumentStatus]) -> list[list]:
     return [s.row() for s in statuses]
 
 
-def needs_reindex(statuses: list[DocumentStatus]) -> bool:
-    return any(s.status in WAITING for s in statuses)
-
-
 def summary(statuses: list[DocumentStatus]) -> str:
     indexed = sum(s.status == INDEXED for s in statuses)
     waiting = sum(s.status in WAITING for s in statuses)

@@ -99,10 +99,6 @@ class Assistant:
         return self._loaded
 
     @property
-    def reader(self) -> IndexReader:
-        return self.loaded().reader
-
-    @property
     def retriever(self) -> Retriever:
         return self.loaded().retriever
 
@@ -191,7 +187,7 @@ class Assistant:
         streams; the extractive draft with a notice when the model fails or nothing survives."""
         extractive = draft.answer
         timings = dict(extractive.timings_ms)
-        hits = [h for h in draft.hits if h.chunk.kind != "footnote"][: LLM_SOURCES.get(style, self.settings.k_sources)]
+        hits = [h for h in draft.hits if h.chunk.kind != "footnote"][: LLM_SOURCES[style]]
         evidence = evidence_for(hits, draft.index.reader)
         embedder = draft.index.retriever.embedder
         verifier = StreamVerifier(

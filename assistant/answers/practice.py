@@ -43,22 +43,6 @@ def asks_for_practice(question: str) -> bool:
     return bool(PRACTICE_RE.search(question))
 
 
-def collect_practice_links(metadata: dict[str, Any]) -> list[dict[str, Any]]:
-    """The `practice` entries of one document's metadata, as stored in the manifest."""
-    out = []
-    for entry in metadata.get("practice") or []:
-        if not isinstance(entry, dict) or not entry.get("handbook_section"):
-            continue
-        sections = entry.get("case_sections") or []
-        if isinstance(sections, str):
-            sections = [sections]
-        if sections:
-            out.append(
-                {"handbook_section": str(entry["handbook_section"]), "case_sections": [str(s) for s in sections]}
-            )
-    return out
-
-
 class PracticeLinks:
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         self.links = [PracticeLink(e["handbook_section"], tuple(e["case_sections"])) for e in entries]

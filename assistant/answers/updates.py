@@ -4,30 +4,13 @@ The link is data, in the later document's front matter:
     updates:
       - handbook_quote: "als enige variant binnen deze Wgr met rechtspersoonlijkheid"
         note: "Sinds 1 januari 2015 kent de Wgr ook de bedrijfsvoeringsorganisatie ..."
-An answer that quotes such a passage carries the note, naming the document it comes from.
+An answer that quotes such a passage carries the note, naming the document it comes from. The entries
+are read at ingest (corpus/links.py) and kept in the index manifest.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from assistant.text.tokens import normalize_for_match
-
-
-def collect_updates(doc_id: str, title: str, metadata: dict[str, Any]) -> list[dict[str, str]]:
-    """The `updates` entries of one document's metadata, with the document named."""
-    out = []
-    for entry in metadata.get("updates") or []:
-        if isinstance(entry, dict) and entry.get("handbook_quote") and entry.get("note"):
-            out.append(
-                {
-                    "handbook_quote": str(entry["handbook_quote"]),
-                    "note": str(entry["note"]),
-                    "doc": doc_id,
-                    "title": title,
-                }
-            )
-    return out
 
 
 class UpdateNotes:

@@ -1,7 +1,7 @@
 """Corpus files -> raw documents (text + metadata), one small function per format.
 
 Each loader returns text in one of two shapes, named by `layout`:
-- "laid-out": text extracted from a printed page (txt, pdf), cleaned by `structure.py`;
+- "laid-out": text extracted from a printed page (txt, pdf), cleaned by `cleaning.py`;
 - "markdown": text with `#` headings (md, and html/docx converted to it).
 A file that cannot be read raises `UnreadableDocument` naming the file and the reason.
 """
@@ -173,10 +173,23 @@ def load_document(path: Path, root: Path) -> RawDocument:
         raise UnreadableDocument(path.name, "is leeg of bevat geen tekst.")
     sidecar = sidecar_path(path)
     if sidecar.exists():
-        loaded = yaml.safe_load(_read_utf8(sidecar)) or {}
-        metadata = {**metadata, **(loaded if isinstance(loaded, dict) else {})}
+        metadata = {**metadata, **_sidecar_metadata(path, sidecar)}
     doc_id = path.relative_to(root).as_posix()
     return RawDocument(doc_id, path, text, layout, metadata, pages, sha)
+
+
+def _sidecar_metadata(path: Path, sidecar: Path) -> dict[str, Any]:
+    """The metadata in `<name>.meta.yaml` beside a document. A sidecar that is no YAML mapping
+    makes the document unreadable (named with the reason), never an ingest that stops."""
+    try:
+        loaded = yaml.safe_load(_read_utf8(sidecar)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (regel {mark.line + 1})" if mark is not None else ""
+        raise UnreadableDocument(path.name, f"de metadata in {sidecar.name} is geen geldige YAML{where}.") from None
+    if not isinstance(loaded, dict):
+        raise UnreadableDocument(path.name, f"de metadata in {sidecar.name} is geen lijst van velden.")
+    return loaded
 
 
 def corpus_files(root: Path) -> list[Path]:

@@ -10,7 +10,7 @@ Sentences of a source that address a language model ("negeer alle eerdere instru
 never evidence and never quoted. `check()` also picks the source sentence that best matches the
 claim, which `verify.py` quotes.
 
-The thresholds are fitted by `calibrate()` on the labelled pairs in tests/test_llm.py; docs/llm.md
+The thresholds are fitted by `calibrate()` on the labelled pairs in eval/support_pairs.jsonl; docs/llm.md
 reports the figures.
 """
 

@@ -30,7 +30,7 @@ TRAILING_CITATIONS_RE = re.compile(r"([.!?:;])((?:\s*\[\d+\])+)")
 Embed = Callable[[str], Sequence[float]]
 
 
-def strip_citations(sentence: str) -> str:
+def bare_claim(sentence: str) -> str:
     return re.sub(r"\s+", " ", CITATION_RE.sub(" ", BULLET_RE.sub("", sentence))).strip()
 
 
@@ -112,7 +112,7 @@ class StreamVerifier:
         return piece
 
     def _sentence(self, sentence: str) -> str:
-        claim = strip_citations(sentence)
+        claim = bare_claim(sentence)
         cited = [int(n) for n in CITATION_RE.findall(sentence)]
         valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(self.evidence)]
         if not valid or not claim:
@@ -153,12 +153,3 @@ class StreamVerifier:
         body = CITATION_RE.sub(renumber, body)
         body = re.sub(r"\s+([.!?,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", body)).strip()
         return body
-
-
-def verify(
-    text: str, evidence: Sequence[Evidence], embed: Embed | None = None, idf: Idf | None = None
-) -> VerifiedAnswer:
-    """Verify a complete model answer (see module doc)."""
-    verifier = StreamVerifier(evidence, embed, idf)
-    verifier.feed(text)
-    return verifier.finish()

@@ -16,11 +16,11 @@ from assistant.corpus.documents import build_document
 from assistant.index.embeddings import embedder_name, get_embedder
 from assistant.errors import CorpusEmpty, UnreadableDocument
 from assistant.corpus.loaders import corpus_files, load_document
-from assistant.answers.practice import collect_practice_links
+from assistant.corpus.links import collect_practice_links
 from assistant.text.sentences import sentence_spans
 from assistant.index.store import DocumentRecord, IndexStore, Manifest, SentenceRow
 from assistant.types import Chunk
-from assistant.answers.updates import collect_updates
+from assistant.corpus.links import collect_updates
 
 EMBED_BATCH = 16
 
