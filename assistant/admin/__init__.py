@@ -1,0 +1,2 @@
+"""What administrators and users change: catalog.py (documents and re-indexing), uploads.py
+(checked uploads into corpus/), users.py (accounts and roles), feedback.py (thumbs up/down)."""

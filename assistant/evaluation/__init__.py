@@ -1,0 +1,2 @@
+"""Measuring the pipeline: evaluate.py (`assistant eval`, `assistant calibrate`) and bench.py
+(`assistant bench`)."""

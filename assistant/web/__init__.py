@@ -1,0 +1,3 @@
+"""The Gradio app (the only layer that imports Gradio): app.py builds the page, chat.py,
+handbook.py and admin.py hold the tabs' handlers, answer_html.py, toc_html.py, admin_html.py and
+html_parts.py render HTML, assets.py holds texts, style and script. `ui.py` at the top starts it."""
