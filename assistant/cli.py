@@ -144,11 +144,18 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.evaluate import evaluate, print_report
+    from assistant.evaluation.bank import Split
+    from assistant.evaluation.evaluate import evaluate, evaluate_bank, print_report
 
-    report = evaluate(settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style)
+    if args.split:
+        split = Split(args.split)
+        report = evaluate_bank(settings, split, style=args.style, variants=not args.no_variants)
+        name = f"bank-{split.value}"
+    else:
+        report = evaluate(settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style)
+        name = Path(args.file).stem
     print_report(report)
-    out = Path(args.out) if args.out else settings.var_dir / f"eval-{Path(args.file).stem}.json"
+    out = Path(args.out) if args.out else settings.var_dir / f"eval-{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
     print(f"\nwritten: {out}")
@@ -227,8 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="only this document type: handreiking | praktijk | wet")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="score retrieval and answers on a question file")
+    p = sub.add_parser("eval", help="score retrieval and answers on a question file or the question bank")
     p.add_argument("file", nargs="?", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"))
+    p.add_argument(
+        "--split",
+        choices=["train", "validation", "test", "all"],
+        help="score the question bank (eval/bank) instead of FILE: one part, or all three side by side",
+    )
+    p.add_argument("--no-variants", action="store_true", help="skip the lower-case / no '?' / typo runs")
     p.add_argument("--out", help="JSON report path (default var/eval-<name>.json)")
     p.add_argument("--no-rewrite", action="store_true", help="do not rewrite follow-up questions")
     p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")

@@ -1,9 +1,8 @@
-"""`assistant eval` and `assistant calibrate`: score the pipeline on a question file."""
+"""`assistant eval`: score the pipeline on a question file or on the question bank's splits."""
 
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -11,42 +10,24 @@ from typing import Any
 from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
-from assistant.search.abstain import AbstainFeatures, unknown_terms
+from assistant.evaluation.bank import Split, load_bank, select
+from assistant.evaluation.metrics import SUMMARY_KEYS, score_answer, summarise
+from assistant.evaluation.variants import MAKERS
 from assistant.search.scope import implied_scope
-from assistant.text.tokens import fold, is_english, normalize_for_match
-from assistant.types import Chunk
-
-RANKS_CHECKED = 10
+from assistant.types import AnswerStyle
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def phrase_in_chunk(phrase: str, chunk: Chunk) -> bool:
-    """Expected phrases are matched on letters and digits only, so that a phrase copied from the
-    raw handbook ("centrale dan wel de-") matches its cleaned form ("centrale dan wel decentrale")."""
-    return normalize_for_match(phrase) in normalize_for_match(chunk.search_text)
-
-
-def first_relevant_rank(expect: list[str], chunks: list[Chunk]) -> int | None:
-    for rank, chunk in enumerate(chunks[:RANKS_CHECKED], start=1):
-        if any(phrase_in_chunk(p, chunk) for p in expect):
-            return rank
-    return None
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = "uitgebreid") -> dict[str, Any]:
-    assistant = Assistant(settings)
+def run_items(
+    assistant: Assistant, items: list[dict[str, Any]], rewrite: bool = True, style: AnswerStyle = "uitgebreid"
+) -> list[dict[str, Any]]:
+    """Ask every item (with its history, if any) and score the answer."""
     rows = []
-    for item in load_questions(path):
+    settings = assistant.settings
+    for item in items:
         session = ChatSession.from_history(assistant, item.get("history") or [], rewrite=rewrite)
         started = time.perf_counter()
         answer = session.ask(item["question"], style=style)
@@ -54,114 +35,71 @@ def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: str = 
         # The ranking the answer rested on: its search text within the scope the question implies.
         scope = implied_scope(item["question"])
         retrieval = assistant.retriever.search(answer.query, settings.k_dense, settings.k_lexical, scope)
-        chunks = [h.chunk for h in retrieval.hits]
-        answerable = bool(item.get("answerable", bool(item.get("expect"))))
-        rank = first_relevant_rank(item.get("expect") or [], chunks) if answerable else None
-        terms = item.get("answer_terms") or []
-        folded = fold(answer.answer)
-        covered = sum(fold(t) in folded for t in terms)
-        rows.append(
-            {
-                "id": item.get("id"),
-                "question": item["question"],
-                "answerable": answerable,
-                "answered": answer.answered,
-                "rank": rank,
-                "terms": len(terms),
-                "terms_covered": covered,
-                "latency_ms": round(latency, 1),
-                "top_section": chunks[0].section_label if chunks else None,
-            }
-        )
-    answerable = [r for r in rows if r["answerable"]]
-    unanswerable = [r for r in rows if not r["answerable"]]
-    with_terms = [r for r in answerable if r["terms"]]
+        row = score_answer(item, answer, [h.chunk for h in retrieval.hits])
+        row["latency_ms"] = round(latency, 1)
+        rows.append(row)
+    return rows
 
-    def hit_at(k: int) -> float:
-        return sum(1 for r in answerable if r["rank"] and r["rank"] <= k) / len(answerable) if answerable else 0.0
 
-    latencies = [r["latency_ms"] for r in rows]
-    return {
-        "file": str(path),
-        "questions": len(rows),
-        "answerable": len(answerable),
-        "hit@1": round(hit_at(1), 3),
-        "hit@3": round(hit_at(3), 3),
-        "hit@5": round(hit_at(5), 3),
-        "mrr": round(sum(1 / r["rank"] for r in answerable if r["rank"]) / len(answerable), 3) if answerable else 0.0,
-        "abstention_accuracy": round(sum(not r["answered"] for r in unanswerable) / len(unanswerable), 3)
-        if unanswerable
-        else None,
-        "answered_rate_answerable": round(sum(r["answered"] for r in answerable) / len(answerable), 3)
-        if answerable
-        else None,
-        "answer_term_coverage": round(sum(r["terms_covered"] / r["terms"] for r in with_terms) / len(with_terms), 3)
-        if with_terms
-        else None,
-        "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-        "latency_ms_p95": round(_percentile(latencies, 0.95), 1),
-        "rows": rows,
-    }
+def variant_consistency(
+    assistant: Assistant, items: list[dict[str, Any]], rows: list[dict[str, Any]], style: AnswerStyle
+) -> dict[str, float | None]:
+    """Per variant, the share of answerable single-turn questions whose first cited passage (or
+    abstention) stays the same when the question is lower-cased, loses its "?" or gets a typo."""
+    by_id = {r["id"]: r for r in rows}
+    base = [it for it in items if it.get("answerable") and not it.get("history")]
+    out: dict[str, float | None] = {}
+    for variant, make in MAKERS.items():
+        changed = [it for it in base if make(it["question"]) != it["question"]]
+        same = 0
+        for item in changed:
+            answer = assistant.ask(make(item["question"]), style=style)
+            first = answer.sources[0].chunk.id if answer.sources else None
+            same += first == by_id[item["id"]]["first_chunk"]
+        out[f"same_first_{variant.value}"] = round(same / len(changed), 3) if changed else None
+    return out
+
+
+def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: AnswerStyle = "uitgebreid") -> dict[str, Any]:
+    """The figures for one question file."""
+    rows = run_items(Assistant(settings), load_questions(path), rewrite, style)
+    return {"file": str(path), **summarise(rows), "rows": rows}
+
+
+def evaluate_bank(
+    settings: Settings, split: Split, style: AnswerStyle = "uitgebreid", variants: bool = True
+) -> dict[str, Any]:
+    """The figures per part of the question bank (train, validation and test side by side for
+    `Split.ALL`), with the lower-case / no "?" / typo consistency."""
+    assistant = Assistant(settings)
+    items = select(load_bank(), split)
+    rows = run_items(assistant, items, True, style)
+    parts = [Split.TRAIN, Split.VALIDATION, Split.TEST] if split is Split.ALL else [split]
+    report: dict[str, Any] = {"file": "eval/bank", "splits": {}, "rows": rows}
+    for part in parts:
+        part_items = [it for it in items if it["split"] == part.value]
+        part_rows = [r for r in rows if r["split"] == part.value]
+        summary = summarise(part_rows)
+        if variants:
+            summary.update(variant_consistency(assistant, part_items, part_rows, style))
+        report["splits"][part.value] = summary
+    return report
 
 
 def print_report(report: dict[str, Any]) -> None:
-    print(f"{'question':<60} {'rank':>4} {'answered':>8} {'terms':>6} {'ms':>7}")
+    print(f"{'question':<60} {'rank':>4} {'answered':>8} {'cited':>5} {'terms':>6} {'ms':>7}")
     for r in report["rows"]:
         mark = "" if (r["answerable"] == r["answered"]) else "  <-"
         terms = f"{r['terms_covered']}/{r['terms']}" if r["terms"] else "-"
+        cited = ("yes" if r["cited_hit"] else "no") if r["answerable"] and r["answered"] else "-"
         print(
-            f"{r['question'][:60]:<60} {r['rank'] or '-':>4} {str(r['answered']):>8} {terms:>6} "
+            f"{r['question'][:60]:<60} {r['rank'] or '-':>4} {str(r['answered']):>8} {cited:>5} {terms:>6} "
             f"{r['latency_ms']:>7}{mark}"
         )
     print()
-    for key in (
-        "questions",
-        "answerable",
-        "hit@1",
-        "hit@3",
-        "hit@5",
-        "mrr",
-        "abstention_accuracy",
-        "answered_rate_answerable",
-        "answer_term_coverage",
-        "latency_ms_p50",
-        "latency_ms_p95",
-    ):
-        print(f"{key:<26} {report[key]}")
-
-
-def calibrate(settings: Settings, path: Path) -> None:
-    """Grid-search the abstain constants on a labelled file; print the best and its accuracy."""
-    assistant = Assistant(settings)
-    samples = []
-    for item in load_questions(path):
-        retrieval = assistant.retriever.search(item["question"], settings.k_dense, settings.k_lexical)
-        features = AbstainFeatures.of(
-            retrieval.hits,
-            unknown_terms(retrieval.query_tokens, assistant.retriever.lexical),
-            retrieval.query_tokens,
-            is_english(item["question"]),
-        )
-        samples.append((features, bool(item["answerable"])))
-        print(
-            f"{features.top_dense:.3f} {features.unknown_ratio:.2f} {'en' if features.english else 'nl'} "
-            f"{item['answerable']!s:5} {item['question']}"
-        )
-    best: tuple[float, float, float, float] | None = None
-    for penalty in [x / 100 for x in range(0, 31, 2)]:
-        for threshold_nl in [x / 1000 for x in range(760, 900, 2)]:
-            dutch = [(f, y) for f, y in samples if not f.english]
-            accuracy = sum((f.confidence(penalty) >= threshold_nl) == y for f, y in dutch) / max(1, len(dutch))
-            if best is None or accuracy > best[0]:
-                best = (accuracy, penalty, threshold_nl, 0.0)
-    english = [(f, y) for f, y in samples if f.english]
-    best_en = max(
-        (
-            (sum((f.top_dense >= t) == y for f, y in english) / max(1, len(english)), t)
-            for t in [x / 1000 for x in range(740, 880, 2)]
-        ),
-        key=lambda pair: pair[0],
-    )
-    assert best is not None
-    print(f"\nDutch: accuracy {best[0]:.3f} with UNKNOWN_PENALTY={best[1]} MIN_DENSE_DUTCH={best[2]}")
-    print(f"English: accuracy {best_en[0]:.3f} with MIN_DENSE_ENGLISH={best_en[1]}")
+    columns = report.get("splits") or {"": report}
+    print(f"{'':<28}" + "".join(f"{name:>12}" for name in columns))
+    for key in SUMMARY_KEYS:
+        if any(key in summary for summary in columns.values()):
+            values = "".join(f"{str(summary.get(key, '-')):>12}" for summary in columns.values())
+            print(f"{key:<28}{values}")
