@@ -178,9 +178,10 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.evaluate import calibrate
+    from assistant.evaluation.calibrate import calibrate
 
-    calibrate(settings, Path(args.file))
+    figures = calibrate(settings)
+    print(json.dumps(figures, indent=1))
     return 0
 
 
@@ -261,8 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="summarise the likes and dislikes given in the chat")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("calibrate", help="fit the abstain rule on a labelled question file")
-    p.add_argument("file", nargs="?", default=str(PROJECT_ROOT / "eval" / "calibration.jsonl"))
+    p = sub.add_parser("calibrate", help="fit the ranker and the answerability decision on the question bank")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("users", help="manage logins for the browser app (ASSISTANT_USERS, default var/users.json)")

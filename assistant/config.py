@@ -34,8 +34,9 @@ class Settings:
     embedder: str = field(default_factory=lambda: os.environ.get("ASSISTANT_EMBEDDER", "e5"))
     k_dense: int = field(default_factory=lambda: _env_int("ASSISTANT_K_DENSE", 20))
     k_lexical: int = field(default_factory=lambda: _env_int("ASSISTANT_K_LEXICAL", 20))
-    # How the dense and BM25 lists are fused: "zscore" (standardised scores, averaged; the
-    # measured default, see README) or "rrf" (reciprocal rank fusion with constant rrf_k).
+    # How the retrieval arms are combined: "zscore" (standardised dense and BM25 scores, averaged;
+    # the default, see README for why), "learned" (the ranker fitted by `assistant calibrate`) or
+    # "rrf" (reciprocal rank fusion with constant rrf_k).
     fusion: str = field(default_factory=lambda: os.environ.get("ASSISTANT_FUSION", "zscore"))
     rrf_k: int = field(default_factory=lambda: _env_int("ASSISTANT_RRF_K", 60))
     chunk_chars: int = field(default_factory=lambda: _env_int("ASSISTANT_CHUNK_CHARS", 550))

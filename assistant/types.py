@@ -90,6 +90,7 @@ class Hit:
     score: float  # fused score (z-score mean or RRF, see search/fusion.py)
     dense: float | None = None  # cosine similarity of query and chunk, if the dense arm found it
     lexical: float | None = None  # BM25 score, if the lexical arm found it
+    sentence: float | None = None  # best cosine of one of its sentences, if the ranker looked
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,23 @@ def handbook_assistant(handbook_settings: Settings) -> Assistant:
     return Assistant(handbook_settings)
 
 
+@pytest.fixture(scope="session")
+def corpus_settings(handbook_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The whole shipped corpus (handbook, law, cases); the handbook's vectors are reused."""
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(handbook_settings.corpus_dir, root / "corpus")
+    shutil.copytree(handbook_settings.index_dir, root / "index")
+    shutil.copytree(PROJECT_ROOT / "corpus" / "cases", root / "corpus" / "cases")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", var_dir=root / "var")
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_settings: Settings) -> Assistant:
+    return Assistant(corpus_settings)
+
+
 @pytest.fixture
 def tiny_settings(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"

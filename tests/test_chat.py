@@ -188,9 +188,15 @@ def test_condense_falls_back_to_the_heuristic_when_the_model_fails(handbook_sett
 @pytest.mark.slow
 def test_chat_session_streams_and_keeps_the_history(handbook_settings: Settings, server: ScriptedLLM) -> None:
     settings = replace(handbook_settings, llm="openai:test-model", llm_base_url=server.base_url, llm_timeout_s=2.0)
-    session = ChatSession(Assistant(settings))
+    assistant = Assistant(settings)
+    session = ChatSession(assistant)
     reply = "Een Gideonsbende is een groep van een paar enthousiaste voortrekkers [1]."
-    server.reply(reply, chunk_chars=6)
+    # The model cites the definition under the number it is shown (this test is about streaming).
+    shown = [
+        h for h in assistant.draft("Wat is een Gideonsbende?", None, "kort", None).hits if h.chunk.kind != "footnote"
+    ]
+    n = next(i for i, h in enumerate(shown[:3], 1) if "enthousiaste voortrekkers" in h.chunk.text)
+    server.reply(reply.replace("[1]", f"[{n}]"), chunk_chars=6)
     *pieces, answer = list(session.ask_stream("Wat is een Gideonsbende?", style="kort"))
     assert "".join(pieces) == answer.answer == reply and answer.mode == "llm"
     assert session.history == [("Wat is een Gideonsbende?", reply)]

@@ -29,7 +29,7 @@ from assistant.generate.support import Evidence
 from assistant.generate.verify import StreamVerifier
 from assistant.index.embeddings import get_embedder
 from assistant.index.store import IndexReader, IndexStore
-from assistant.search.abstain import AbstainFeatures, should_answer, unknown_terms
+from assistant.search.answerability import Answerability, corpus_supports
 from assistant.search.retriever import Retrieval, Retriever
 from assistant.search.scope import Scope, implied_scope
 from assistant.text.markup import CONTROL_RE
@@ -74,6 +74,7 @@ class LoadedIndex:
     retriever: Retriever
     notes: UpdateNotes
     practice: PracticeLinks
+    answerability: Answerability | None
 
 
 class Assistant:
@@ -95,7 +96,8 @@ class Assistant:
             embedder = get_embedder(reader.manifest.embedder_spec)
             retriever = Retriever(reader, embedder, self.settings.fusion, self.settings.rrf_k)
             notes, practice = UpdateNotes(reader.manifest.updates), PracticeLinks(reader.manifest.practice)
-            self._loaded = LoadedIndex(reader, retriever, notes, practice)
+            decision = Answerability.load(reader.manifest.embedder_spec, retriever.fusion.value)
+            self._loaded = LoadedIndex(reader, retriever, notes, practice, decision)
         return self._loaded
 
     @property
@@ -154,13 +156,7 @@ class Assistant:
             return Draft(answer, index, retrieval.hits)
 
         with _timed(timings, "compose"):
-            features = AbstainFeatures.of(
-                retrieval.hits,
-                unknown_terms(retrieval.query_tokens, index.retriever.lexical),
-                retrieval.query_tokens,
-                is_english(search_text),
-            )
-            if not retrieval.hits or not should_answer(features):
+            if not corpus_supports(index.answerability, retrieval, index.reader, index.retriever.lexical):
                 return abstain()
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.errors import IndexMissing
 from assistant.types import Chunk
 
@@ -248,6 +250,7 @@ class IndexReader:
         ]
         self.chunks.sort(key=lambda c: (c.doc_id, c.start))
         self.by_id = {c.id: c for c in self.chunks}
+        self._centroids: Any = None
 
     def following(self, chunk_id: str) -> list[Chunk]:
         """The chunks after `chunk_id` in its document that lie in its section or below it."""
@@ -271,6 +274,21 @@ class IndexReader:
         if allowed is not None:
             pairs = [p for p in pairs if p[0] in allowed]
         return pairs[:k]
+
+    def centroids(self) -> Any:
+        """One unit-length mean vector per document: the directions of the corpus's documents, so
+        that a short case document counts as much as the long handbook."""
+        if self._centroids is None:
+            got = self._chunks.get(include=["embeddings"])
+            doc_of = {c.id: c.doc_id for c in self.chunks}
+            by_doc: dict[str, list[Any]] = {}
+            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
+                by_doc.setdefault(doc_of[chunk_id], []).append(vector)
+            rows = [np.asarray(v, dtype=np.float32).mean(axis=0) for v in by_doc.values()]
+            matrix = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
+            self._centroids = matrix / np.where(norms > 0, norms, 1.0)
+        return self._centroids
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
         if not chunk_ids:

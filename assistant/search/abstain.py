@@ -1,4 +1,5 @@
-"""When does the corpus support an answer? A small, calibrated rule over retrieval signals.
+"""The fallback answerability rule, used only when no learned model (answerability.py) was fitted
+for the index's embedder: a small rule over retrieval signals, with hand-fitted constants.
 
 Signals:
 - `top_dense`: cosine similarity of the question and the best chunk (e5 vectors);
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.search.lexical import LexicalIndex
-from assistant.text.tokens import STOPWORDS
 from assistant.types import Hit
 
 # Fitted by `assistant calibrate` (see module doc).
@@ -51,17 +50,3 @@ def should_answer(
 ) -> bool:
     threshold = min_english if features.english else min_dutch
     return features.confidence(penalty) >= threshold
-
-
-def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
-    """Content words of the question that occur nowhere in the corpus, not even as a prefix:
-    a question about "paspoort" or "OZB" is about something the corpus does not contain."""
-    vocabulary = lexical.document_frequency
-    out = []
-    for token in dict.fromkeys(query_tokens):
-        if token in STOPWORDS or token.isdigit() or len(token) < 3 or token in vocabulary:
-            continue
-        if len(token) >= 6 and any(word.startswith(token[:6]) for word in vocabulary):
-            continue
-        out.append(token)
-    return out

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 
 class FusionMethod(StrEnum):
+    LEARNED = "learned"  # the learned ranker over all arms (ranker.py); z-score without a fitted model
     ZSCORE = "zscore"
     RRF = "rrf"
 

@@ -1,18 +1,28 @@
-"""Hybrid retrieval: dense top-k (Chroma) and BM25 top-k over the same chunks, fused (see fusion.py)."""
+"""Hybrid retrieval: dense top-k (Chroma), BM25 top-k on words and on sub-words, and the best
+sentence of each candidate, ranked by the learned ranker (ranker.py); equal-weight z-score fusion
+or reciprocal rank fusion of the dense and word lists are the alternatives (fusion.py)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ConfigurationError
 from assistant.index.store import IndexReader
+from assistant.search import ranker
 from assistant.search.fusion import FusionMethod, reciprocal_rank_fusion, zscore_fusion
-from assistant.search.lexical import LexicalIndex
+from assistant.search.lexical import Analyzer, LexicalIndex
+from assistant.search.query import Query, canonical_query
+from assistant.search.ranker import Arm, LinearModel
 from assistant.search.scope import Scope
-from assistant.text.tokens import lexical_query
+from assistant.text.casing import TrueCaser
+from assistant.text.spelling import Speller
 from assistant.types import Hit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,10 +30,27 @@ class Retrieval:
     hits: list[Hit]
     query_vector: list[float]
     query_tokens: list[str]
+    query: Query | None = None
+
+
+@dataclass(frozen=True)
+class ArmResults:
+    """What each arm found for one question, before ranking."""
+
+    query: Query
+    vector: list[float]
+    lists: dict[Arm, list[tuple[str, float]]]
 
 
 class Retriever:
-    def __init__(self, reader: IndexReader, embedder: Embeddings, fusion: str = "zscore", rrf_k: int = 60) -> None:
+    def __init__(
+        self,
+        reader: IndexReader,
+        embedder: Embeddings,
+        fusion: str = "learned",
+        rrf_k: int = 60,
+        ranker_model: LinearModel | None = None,
+    ) -> None:
         try:
             self.fusion = FusionMethod(fusion)
         except ValueError:
@@ -33,19 +60,60 @@ class Retriever:
         self.embedder = embedder
         self.rrf_k = rrf_k
         self.lexical = LexicalIndex(reader.chunks)
+        self.subwords = LexicalIndex(reader.chunks, Analyzer.SUBWORDS)
+        self.speller = Speller(self.lexical.document_frequency)
+        self.caser = TrueCaser(c.search_text for c in reader.chunks)
+        self.ranker = None
+        if self.fusion is FusionMethod.LEARNED:
+            model = ranker_model or LinearModel.load(ranker.MODEL_FILE)
+            fitted = model is not None and list(model.names) == ranker.feature_names()
+            if fitted and model is not None and model.embedder == reader.manifest.embedder_spec:
+                self.ranker = model
+            else:
+                # No weights for this embedder's cosines yet: `assistant calibrate` fits them.
+                log.warning("no ranker fitted for embedder %s; using z-score fusion", reader.manifest.embedder_spec)
+                self.fusion = FusionMethod.ZSCORE
 
-    def search(self, query: str, k_dense: int, k_lexical: int, scope: Scope | None = None) -> Retrieval:
+    def arms(self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None) -> ArmResults:
+        """What each arm finds. The sentence arm is computed whatever the fusion: the answerability
+        decision reads each candidate's best sentence."""
         allowed = None
         if scope is not None and not scope.is_empty:
             allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
-        vector = self.embedder.embed_query(query)
-        tokens = lexical_query(query)
-        dense = self.reader.dense(vector, k_dense, allowed)
-        lexical = self.lexical.search(tokens, k_lexical, allowed)
-        if self.fusion is FusionMethod.RRF:
-            fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
+        query = canonical_query(question, self.speller, self.caser)
+        vector = self.embedder.embed_query(query.text)
+        lists = {
+            Arm.DENSE: self.reader.dense(vector, k_dense, allowed),
+            Arm.WORDS: self.lexical.search(query.tokens, k_lexical, allowed),
+        }
+        lists[Arm.SUBWORDS] = self.subwords.search(query.tokens, k_lexical, allowed)
+        candidates = list(dict.fromkeys(i for found in lists.values() for i, _ in found))
+        lists[Arm.SENTENCE] = self._best_sentences(candidates, vector)
+        return ArmResults(query, vector, lists)
+
+    def _best_sentences(self, chunk_ids: list[str], vector: list[float]) -> list[tuple[str, float]]:
+        rows = self.reader.sentence_vectors(chunk_ids)
+        if not rows:
+            return []
+        similarities = np.asarray([v for _, v in rows], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        best: dict[str, float] = {}
+        for (row, _), similarity in zip(rows, similarities, strict=True):
+            best[row.chunk_id] = max(best.get(row.chunk_id, -1.0), float(similarity))
+        return sorted(best.items(), key=lambda pair: -pair[1])
+
+    def search(self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None) -> Retrieval:
+        found = self.arms(question, k_dense, k_lexical, scope)
+        dense, words = found.lists[Arm.DENSE], found.lists[Arm.WORDS]
+        if self.ranker is not None:
+            fused = ranker.rank(self.ranker, found.lists, self.reader.by_id, self.lexical, found.query.tokens)
+        elif self.fusion is FusionMethod.RRF:
+            fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in words]], self.rrf_k)
         else:
-            fused = zscore_fusion([dense, lexical])
-        dense_by_id, lexical_by_id = dict(dense), dict(lexical)
-        hits = [Hit(self.reader.by_id[i], score, dense_by_id.get(i), lexical_by_id.get(i)) for i, score in fused]
-        return Retrieval(hits, vector, tokens)
+            fused = zscore_fusion([dense, words])
+        dense_by_id, words_by_id = dict(dense), dict(words)
+        sentence_by_id = dict(found.lists.get(Arm.SENTENCE, ()))
+        hits = [
+            Hit(self.reader.by_id[i], score, dense_by_id.get(i), words_by_id.get(i), sentence_by_id.get(i))
+            for i, score in fused
+        ]
+        return Retrieval(hits, found.vector, found.query.tokens, found.query)

@@ -1,0 +1,35 @@
+"""The question bank is what the README says it is: written against the corpus, large enough, and
+split once into parts that do not move."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.evaluation.bank import BANK_DIR, PATTERN, load_bank, read_splits
+from scripts.check_bank import check
+
+
+def test_every_expected_phrase_is_in_the_corpus_and_every_item_is_well_formed() -> None:
+    assert check(sorted(BANK_DIR.glob("*.jsonl"))) == 0
+
+
+def test_the_bank_has_the_size_and_the_traps_it_promises() -> None:
+    items = load_bank()
+    kinds = Counter(item.get("kind") for item in items if not item["answerable"])
+    assert len(items) >= 400
+    assert sum(kinds.values()) >= 150 and kinds["near_domain"] >= 80
+    assert sum(1 for item in items if item.get("history")) >= 40
+
+
+def test_every_item_has_a_fixed_part_and_each_stratum_is_divided_three_one_one() -> None:
+    items = load_bank()
+    fixed = read_splits()
+    assert {item["id"] for item in items} <= set(fixed)
+    strata: dict[str, Counter[str]] = {}
+    for item in items:
+        strata.setdefault(f"{item['_file']}|{item['answerable']}|{item.get('kind')}", Counter())[item["split"]] += 1
+    for counts in strata.values():
+        total = sum(counts.values())
+        for part in ("train", "validation", "test"):
+            expected = total * PATTERN.count(part) / len(PATTERN)
+            assert abs(counts[part] - expected) <= 1, counts

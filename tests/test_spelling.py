@@ -1,0 +1,59 @@
+"""Spelling tolerance and the canonical query: the same question lower-cased, without its question
+mark or with a typo is searched the same way (table-driven, real rapidfuzz)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.search.query import canonical_query
+from assistant.text.spelling import Speller
+
+VOCABULARY = {
+    "ondernemingsraad": 4,
+    "kostenverdeelsleutel": 3,
+    "gemeenten": 50,
+    "gemeente": 40,
+    "directeur": 6,
+    "raad": 9,
+    "fusie": 80,
+    "ambtelijke": 70,
+}
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("ondernemingsrad", "ondernemingsraad"),  # a letter missing
+        ("kostenverdeelsluetel", "kostenverdeelsleutel"),  # two letters swapped
+        ("directuer", "directeur"),
+        ("gemeentn", "gemeenten"),  # tie: the word more passages use
+        ("raad", "raad"),  # known words are never changed
+        ("raat", "raat"),  # too short to correct safely
+        ("paspoort", "paspoort"),  # nothing near it: left alone (the corpus does not know it)
+        ("fusies", "fusie"),  # an inflection the corpus lacks becomes the form BM25 can match
+    ],
+)
+def test_speller_corrects_only_unknown_words_within_a_small_distance(word: str, expected: str) -> None:
+    assert Speller(VOCABULARY).correct(word) == expected
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Wat doet de ondernemingsraad bij een ambtelijke fusie?",
+        "wat doet de ondernemingsraad bij een ambtelijke fusie?",
+        "Wat doet de ondernemingsraad bij een ambtelijke fusie",
+        "Wat doet de ondernemingsrad bij een ambtelijke fusie?",
+        "WAT DOET DE ONDERNEMINGSRAAD BIJ EEN AMBTELIJKE FUSIE ?",
+    ],
+)
+def test_variants_of_a_question_are_searched_alike(variant: str) -> None:
+    speller = Speller(VOCABULARY)
+    canonical = canonical_query("Wat doet de ondernemingsraad bij een ambtelijke fusie?", speller)
+    assert canonical_query(variant, speller).text == canonical.text
+    assert canonical_query(variant, speller).tokens == canonical.tokens
+
+
+def test_english_words_are_not_bent_into_dutch_ones() -> None:
+    query = canonical_query("What does the directer do?", Speller(VOCABULARY))
+    assert query.english and query.corrections == {} and "directer" in query.text
