@@ -133,7 +133,7 @@ def test_section_in_handbook_tab_scopes_the_next_question(page) -> None:
 
 def test_not_covered_offers_nearest_sections_in_handbook_tab(page) -> None:
     answer = ask(page, "Wat kost een paspoort?")
-    expect(answer.locator(".geen-antwoord")).to_contain_text("gaan niet over deze vraag")
+    expect(answer.locator(".geen-antwoord")).to_contain_text("geen passage die deze vraag beantwoordt")
     link = answer.locator(".dichtbij a").first
     title = link.inner_text().split(" > ")[-1]
     link.click()

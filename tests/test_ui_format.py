@@ -90,13 +90,13 @@ def test_question_and_corpus_html_are_escaped() -> None:
 def test_not_answered_offers_nearest_sections_as_links() -> None:
     abstain = Answer(
         "Wat kost een paspoort?",
-        "De handreiking ... gaan niet over deze vraag.\n- X",
+        "Ik vind ... geen passage die deze vraag beantwoordt.\n- X",
         False,
         "extractive",
         nearest=("G · Ambitie > Tip", "Onbekend"),
     )
     html = fmt.answer_html(abstain, "a1", {"G · Ambitie > Tip": "hb.txt::G · Ambitie > Tip"})
-    assert "gaan niet over deze vraag" in html
+    assert "geen passage die deze vraag beantwoordt" in html
     assert 'href="#sectie=hb.txt%3A%3AG%20%C2%B7%20Ambitie%20%3E%20Tip"' in html
     assert ">Onbekend</a>" in html
 

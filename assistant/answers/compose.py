@@ -136,9 +136,9 @@ def _is_below(section: tuple[str, ...], parent: tuple[str, ...]) -> bool:
 
 def abstain_text(question: str, nearest: list[str]) -> str:
     lines = (
-        ["The handbook and the case documents do not cover this question."]
+        ["I find no passage in the handbook or the case documents that answers this question."]
         if is_english(question)
-        else ["De handreiking en de praktijkvoorbeelden gaan niet over deze vraag."]
+        else ["Ik vind in de handreiking en de praktijkvoorbeelden geen passage die deze vraag beantwoordt."]
     )
     if nearest:
         lines.append(

@@ -130,7 +130,11 @@ def extract(
     lexical_mass = top_lexical / (total * 2.5) if total else 0.0
     words_of = [set(lexical.tokens_of(h.chunk.id)) for h in hits[:TOP_CHUNKS]]
     coverages = [sum(idf[t] for t in tokens if _contains(ws, t)) / total if total else 0.0 for ws in words_of]
-    missing = [idf[t] for t in tokens if not any(_contains(ws, t) for ws in words_of)]
+    # Words the corpus knows but none of the best chunks has: an attribute the corpus has elsewhere
+    # but not for this entity (a salary, a later year). Words it does not know at all count in
+    # unknown_ratio instead; an inflection it lacks ("gegaan") would only add noise here.
+    known = [t for t in tokens if lexical.document_frequency.get(t)]
+    missing = [idf[t] for t in known if not any(_contains(ws, t) for ws in words_of)]
     ceiling = math.log(1 + (len(lexical.chunks) + 0.5) / 1.5) or 1.0
     unknown = unknown_terms(query_tokens, lexical)
     content = [t for t in tokens if not t.isdigit() and len(t) >= 3]
@@ -145,9 +149,7 @@ def extract(
         top_dense=top_dense,
         dense_margin=margin,
         best_sentence=max((h.sentence for h in hits[:TOP_CHUNKS] if h.sentence is not None), default=top_dense),
-        centroid=float(np.max(centroids @ np.asarray(query_vector)))
-        if centroids is not None and len(centroids)
-        else 0.0,
+        centroid=_nearest_document(centroids, query_vector),
         top_case=float(bool(hits) and hits[0].chunk.doc_type != "handbook"),
         lexical_mass=min(1.0, lexical_mass),
         coverage_top=coverages[0] if coverages else 0.0,

@@ -1,0 +1,31 @@
+"""Floors for the question bank's test part, like pyserini's regression tests: a change that lowers
+a held-out figure below its floor fails CI. The floors sit a few points under the figures measured
+when they were set (README), so noise does not fail a run but a real loss does. Nobody tunes on
+this part: it is only measured."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.evaluation.bank import Split
+from assistant.evaluation.evaluate import evaluate_bank
+
+FLOORS = {
+    "hit@5": 0.84,
+    "mrr": 0.66,
+    "answered_rate_answerable": 0.78,
+    "abstention_accuracy": 0.68,
+    "cited_source_hit": 0.50,
+    "same_first_lowercase": 0.97,
+    "same_first_no_question_mark": 0.97,
+    "same_first_typo": 0.80,
+}
+
+
+@pytest.mark.slow
+def test_held_out_figures_stay_above_their_floors(corpus_settings: Settings) -> None:
+    report = evaluate_bank(corpus_settings, Split.TEST)
+    figures = report["splits"]["test"]
+    below = {key: (figures[key], floor) for key, floor in FLOORS.items() if figures[key] < floor}
+    assert not below, f"below the floor (figure, floor): {below}"
