@@ -111,3 +111,15 @@ def test_toc_prints_the_tree(handbook_settings: Settings) -> None:
     assert "  I · Inrichting ambtelijke fusieorganisatie" in out
     assert "    Fase 2: Besluiten en inrichten  (fase 2)" in out
     assert "[kader] Dilemma’s bij ambtelijke fusie" in out
+
+
+@pytest.mark.slow
+def test_bench_reports_cold_start_warm_latency_and_memory(handbook_settings: Settings, tmp_path: Path) -> None:
+    from assistant.evaluation.bench import run_bench
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Wat is een Gideonsbende?"}\n{"question": "Welke fasen zijn er?"}\n', "utf-8")
+    results = run_bench(handbook_settings, rounds=1, skip_ingest=True, questions_file=questions)
+    assert results["warm_queries"] == 2
+    assert results["cold_start_s_median"] > 0 and results["warm_query_ms_p95"] >= results["warm_query_ms_p50"] > 0
+    assert results["query_peak_rss_mb"] > 0

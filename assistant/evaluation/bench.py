@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.evaluation.evaluate import _percentile, load_questions
+from assistant.evaluation.evaluate import load_questions
+from assistant.evaluation.metrics import percentile
 
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
 HANDBOOK_FILES = ("handreiking-ambtelijke-fusie-groei.txt", "handreiking-ambtelijke-fusie-groei.meta.yaml")
@@ -78,7 +79,7 @@ def _bench_warm(settings: Settings, questions: list[str], rounds: int) -> dict[s
             latencies.append((time.perf_counter() - started) * 1000)
     return {
         "warm_query_ms_p50": statistics.median(latencies),
-        "warm_query_ms_p95": _percentile(latencies, 0.95),
+        "warm_query_ms_p95": percentile(latencies, 0.95),
         "warm_queries": len(latencies),
         "query_peak_rss_mb": _peak_rss_mb(),
     }

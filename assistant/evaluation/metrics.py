@@ -72,7 +72,7 @@ def _share(rows: list[dict[str, Any]], test: Any) -> float | None:
     return round(sum(1 for r in rows if test(r)) / len(rows), 3) if rows else None
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -110,7 +110,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         if with_terms
         else None,
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-        "latency_ms_p95": round(_percentile(latencies, 0.95), 1),
+        "latency_ms_p95": round(percentile(latencies, 0.95), 1),
     }
 
 
