@@ -7,7 +7,7 @@ Signals:
   even as a six-letter prefix ("paspoort", "OZB"). Only for Dutch questions: the corpus is Dutch,
   so English words are unknown by nature and English questions rest on the dense signal alone.
 
-The constants are fitted with `assistant calibrate` on eval/calibration.jsonl, the project's own
+The constants were fitted (by an earlier `assistant calibrate`) on eval/calibration.jsonl, the project's own
 question set (never on the evaluation set); the README reports the result.
 """
 
