@@ -8,7 +8,7 @@ import numpy as np
 
 from assistant.answers.passages import ScoredSentence, list_continuation
 from assistant.index.store import IndexReader, SentenceRow
-from assistant.search.lexical import LexicalIndex
+from assistant.search.lexical import LexicalIndex, weighted_coverage
 from assistant.search.retriever import Retrieval
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk, Hit
@@ -22,18 +22,9 @@ MAX_LIST_CHUNKS = 12  # candidate chunks, list continuations included
 
 
 def lexical_coverage(sentence: str, query_tokens: list[str], lexical: LexicalIndex) -> float:
-    """The idf-weighted share of the question's words that occur in `sentence`. A word matches on
-    its first letters too (all but the last three, at least five), which covers Dutch inflection
-    ("kostenverdeelsleutels") without letting "bestuurspunt" match "bestuurlijk"."""
-    words = set(tokenize(sentence))
-    total = covered = 0.0
-    for token in dict.fromkeys(query_tokens):
-        weight = lexical.idf(token)
-        total += weight
-        stem = token[: max(5, len(token) - 3)]
-        if token in words or (len(token) >= 5 and any(w.startswith(stem) for w in words)):
-            covered += weight
-    return covered / total if total else 0.0
+    """The idf-weighted share of the question's words that occur in `sentence` (inflections too)."""
+    tokens = list(dict.fromkeys(query_tokens))
+    return weighted_coverage(tokens, set(tokenize(sentence)), {t: lexical.idf(t) for t in tokens})
 
 
 def score_sentences(

@@ -29,7 +29,7 @@ import numpy as np
 
 from assistant.index.store import IndexReader
 from assistant.search.abstain import AbstainFeatures, should_answer
-from assistant.search.lexical import LexicalIndex
+from assistant.search.lexical import LexicalIndex, has_word, weighted_coverage
 from assistant.search.ranker import LinearModel
 from assistant.search.retriever import Retrieval
 from assistant.text.tokens import STOPWORDS
@@ -90,15 +90,6 @@ def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
     return out
 
 
-def _contains(words: set[str], token: str) -> bool:
-    """A token matches a word of a chunk, or its inflection (all but the last three letters, at
-    least five): "kostenverdeelsleutels" finds "kostenverdeelsleutel"."""
-    if token in words:
-        return True
-    stem = token[: max(5, len(token) - 3)]
-    return len(token) >= 5 and any(w.startswith(stem) for w in words)
-
-
 def _nearest_document(centroids: np.ndarray | None, vector: list[float]) -> float:
     if centroids is None or not len(centroids):
         return 0.0
@@ -129,12 +120,12 @@ def extract(
     # how much of the question the best chunk matched.
     lexical_mass = top_lexical / (total * 2.5) if total else 0.0
     words_of = [set(lexical.tokens_of(h.chunk.id)) for h in hits[:TOP_CHUNKS]]
-    coverages = [sum(idf[t] for t in tokens if _contains(ws, t)) / total if total else 0.0 for ws in words_of]
+    coverages = [weighted_coverage(tokens, ws, idf) for ws in words_of]
     # Words the corpus knows but none of the best chunks has: an attribute the corpus has elsewhere
     # but not for this entity (a salary, a later year). Words it does not know at all count in
     # unknown_ratio instead; an inflection it lacks ("gegaan") would only add noise here.
     known = [t for t in tokens if lexical.document_frequency.get(t)]
-    missing = [idf[t] for t in known if not any(_contains(ws, t) for ws in words_of)]
+    missing = [idf[t] for t in known if not any(has_word(ws, t) for ws in words_of)]
     ceiling = math.log(1 + (len(lexical.chunks) + 0.5) / 1.5) or 1.0
     unknown = unknown_terms(query_tokens, lexical)
     content = [t for t in tokens if not t.isdigit() and len(t) >= 3]

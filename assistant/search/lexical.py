@@ -8,7 +8,7 @@ a typo in one part of a word; the learned ranker weighs them beside whole words 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
 from rank_bm25 import BM25Okapi
@@ -37,6 +37,22 @@ ANALYZERS: dict[Analyzer, Callable[[list[str]], list[str]]] = {
     Analyzer.WORDS: lambda tokens: tokens,
     Analyzer.SUBWORDS: subwords,
 }
+
+
+def has_word(words: set[str], token: str) -> bool:
+    """A question's token is among a passage's words, also inflected: all but its last three
+    letters (at least five) match, which covers Dutch inflection ("kostenverdeelsleutels" finds
+    "kostenverdeelsleutel") without letting "bestuurspunt" match "bestuurlijk"."""
+    if token in words:
+        return True
+    stem = token[: max(5, len(token) - 3)]
+    return len(token) >= 5 and any(w.startswith(stem) for w in words)
+
+
+def weighted_coverage(tokens: Sequence[str], words: set[str], idf: Mapping[str, float]) -> float:
+    """The idf-weighted share of `tokens` found among `words`."""
+    total = sum(idf[t] for t in tokens)
+    return sum(idf[t] for t in tokens if has_word(words, t)) / total if total else 0.0
 
 
 class LexicalIndex:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from assistant.search.lexical import LexicalIndex
+from assistant.search.lexical import LexicalIndex, weighted_coverage
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk
 
@@ -38,21 +38,6 @@ def feature_names() -> list[str]:
     for arm in Arm:
         names += [f"{arm.value}_z", f"{arm.value}_rank"]
     return names + ["coverage", "heading_coverage", "handbook", "box", "footnote", "length"]
-
-
-def _covered(words: set[str], token: str) -> bool:
-    """A word of the question in a chunk, also inflected (all but its last three letters, at least
-    five, match: "kostenverdeelsleutels" finds "kostenverdeelsleutel")."""
-    if token in words:
-        return True
-    stem = token[: max(5, len(token) - 3)]
-    return len(token) >= 5 and any(w.startswith(stem) for w in words)
-
-
-def coverage(tokens: Sequence[str], words: set[str], idf: Mapping[str, float]) -> float:
-    """The idf-weighted share of the question's words that occur in `words`."""
-    total = sum(idf[t] for t in tokens)
-    return sum(idf[t] for t in tokens if _covered(words, t)) / total if total else 0.0
 
 
 def candidate_features(
@@ -83,8 +68,8 @@ def candidate_features(
             row += [z.get(chunk_id, floor), 1.0 / math.log2(2 + rank.get(chunk_id, MISSING_RANK))]
         chunk = chunks[chunk_id]
         row += [
-            coverage(query, set(lexical.tokens_of(chunk_id)), idf),
-            coverage(query, set(tokenize(chunk.section_label)), idf),
+            weighted_coverage(query, set(lexical.tokens_of(chunk_id)), idf),
+            weighted_coverage(query, set(tokenize(chunk.section_label)), idf),
             float(chunk.doc_type == "handbook"),
             float(chunk.kind == "box"),
             float(chunk.kind == "footnote"),
