@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,19 @@ def handbook_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def handbook_assistant(handbook_settings: Settings) -> Assistant:
     return Assistant(handbook_settings)
+
+
+def with_fallback_decision(assistant: Assistant) -> Assistant:
+    """`assistant` with the hand-set answerability rule instead of the learned decision: for tests
+    about what happens once a question is answered (English composition, follow-ups, practice), on
+    questions the learned decision happens to refuse (README: its weak sides)."""
+    assistant._loaded = replace(assistant.loaded(), answerability=None)
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def fallback_assistant(handbook_settings: Settings) -> Assistant:
+    return with_fallback_decision(Assistant(handbook_settings))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ on the same theme (links from the handbook's metadata), on the real corpus."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from assistant.answers.practice import PracticeLinks, asks_for_practice
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.corpus.links import collect_practice_links
 from assistant.types import Chunk
+from tests.conftest import with_fallback_decision
 
 DIRECTEUR = "Wat zijn de ervaringen met een aparte directeur?"
 
@@ -95,8 +95,7 @@ def test_english_question_about_practice_gets_the_cases_too(corpus_settings: Set
     # About the practice part in English, not about whether to answer: the learned decision refuses
     # this English question (P = 0.22; English questions are its weak side, see README), so it is
     # taken out here and the fallback rule lets the question through.
-    assistant = Assistant(corpus_settings)
-    assistant._loaded = replace(assistant.loaded(), answerability=None)
+    assistant = with_fallback_decision(Assistant(corpus_settings))
     answer = assistant.ask("What are the experiences with a separate director?")
     assert answer.answered and "**In practice:**" in answer.answer
     assert any(s.chunk.doc_type == "case" for s in answer.sources)

@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.evaluation.bank import load_bank
 from assistant.evaluation.metrics import holds
 from assistant.search import answerability, ranker
-from assistant.search.answerability import AnswerabilityFeatures, References, extract
+from assistant.search.answerability import AnswerabilityFeatures, extract
 from assistant.search.ranker import LinearModel, candidate_features, feature_names
 from assistant.search.retriever import Retriever
 from assistant.search.scope import implied_scope
@@ -143,7 +143,7 @@ def _choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(max(np.linspace(0.02, 0.98, 97), key=merit))
 
 
-def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.3) -> tuple[LinearModel, References]:
+def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.3) -> LinearModel:
     settings = assistant.settings
     loaded = assistant.loaded()
     retriever: Retriever = loaded.retriever
@@ -152,14 +152,8 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
         retriever.search(s.query, settings.k_dense, settings.k_lexical, implied_scope(s.item["question"]))
         for s in samples
     ]
-    train = [i for i, s in enumerate(samples) if s.item["split"] == "train"]
-    references = References(
-        np.asarray([retrievals[i].query_vector for i in train], dtype=np.float32),
-        np.asarray([bool(samples[i].item.get("answerable")) for i in train]),
-    )
-    row_of = {i: r for r, i in enumerate(train)}
     features = []
-    for i, (s, retrieval) in enumerate(zip(samples, retrievals, strict=True)):
+    for s, retrieval in zip(samples, retrievals, strict=True):
         query = retrieval.query
         features.append(
             extract(
@@ -170,7 +164,6 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
                 centroids,
                 retriever.lexical,
                 bool(query and query.english),
-                references.margin(retrieval.query_vector, exclude=row_of.get(i)),
             ).vector()
         )
     x = np.asarray(features)
@@ -188,8 +181,14 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
         }
         for name in PARTS
     }
-    extra = {"fusion": retriever.fusion.value, "threshold": round(threshold, 3), "figures": figures}
-    return model.with_extra(extra), references
+    documents = {d.doc: d.sha256 for d in loaded.reader.manifest.documents}
+    extra = {
+        "fusion": retriever.fusion.value,
+        "threshold": round(threshold, 3),
+        "figures": figures,
+        "documents": documents,
+    }
+    return model.with_extra(extra)
 
 
 def calibrate(settings: Settings) -> dict[str, Any]:
@@ -201,9 +200,8 @@ def calibrate(settings: Settings) -> dict[str, Any]:
     # Answerability is fitted on the retrieval the configured fusion gives
     # (ASSISTANT_FUSION; with "learned", the new ranker's), and used only with that fusion.
     assistant = Assistant(settings)
-    model, references = fit_answerability(assistant, samples)
+    model = fit_answerability(assistant, samples)
     answerability.MODEL_FILE.write_text(_dump(model), "utf-8")
-    references.save(answerability.REFERENCES_FILE)
     return {"ranker": ranker_model.extra["figures"], "answerability": model.extra}
 
 
