@@ -10,17 +10,16 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.corpus.chunking import chunk_document
 from assistant.config import Settings
+from assistant.corpus.chunking import chunk_document
 from assistant.corpus.documents import build_document
-from assistant.index.embeddings import embedder_name, get_embedder
-from assistant.errors import CorpusEmpty, UnreadableDocument
+from assistant.corpus.links import collect_practice_links, collect_updates
 from assistant.corpus.loaders import corpus_files, load_document
-from assistant.corpus.links import collect_practice_links
-from assistant.text.sentences import sentence_spans
+from assistant.errors import CorpusEmpty, UnreadableDocument
+from assistant.index.embeddings import embedder_name, get_embedder
 from assistant.index.store import DocumentRecord, IndexStore, Manifest, SentenceRow
+from assistant.text.sentences import sentence_spans
 from assistant.types import Chunk
-from assistant.corpus.links import collect_updates
 
 EMBED_BATCH = 16
 
