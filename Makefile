@@ -33,7 +33,7 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
 lint: install
-	$(BIN)/ruff check assistant tests ui.py scripts
+	$(BIN)/ruff check --no-cache assistant tests ui.py scripts
 	$(BIN)/lint-imports --no-cache
 
 test: install browser lint
