@@ -78,6 +78,7 @@ def _print_answer(answer: Any) -> None:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answers.chat import ChatSession
     from assistant.answers.pipeline import Assistant
+    from assistant.text.markup import scrub
 
     assistant = Assistant(settings)
     scope = _scope(args)
@@ -86,7 +87,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.question is None:
         raise AssistantError('Geef een vraag mee: assistant ask "vraag" (of - voor stdin).')
     session = ChatSession(assistant)
-    answer = session.ask(args.question, scope=scope, style=args.style)
+    answer = session.ask(scrub(args.question), scope=scope, style=args.style)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -96,26 +97,22 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask_stream(assistant: Any, scope: Any, args: argparse.Namespace) -> int:
     """One question per stdin line (plain text or a JSON object with history); one JSON object
-    per output line. A bad line gets an error object; the stream goes on."""
+    per output line. A bad line gets an error object (Dutch); the stream goes on."""
     from assistant.answers.chat import ChatSession
+    from assistant.answers.requests import parse_line
 
-    for line in sys.stdin:
-        if not line.strip():
+    limit = assistant.settings.max_question_chars
+    for raw in sys.stdin.buffer:
+        if not raw.strip():
             continue
-        question, history = line.rstrip("\n"), []
-        if line.lstrip().startswith("{"):
-            try:
-                item = json.loads(line)
-                question, history = str(item.get("question", "")), item.get("history") or []
-            except (json.JSONDecodeError, AttributeError):
-                print(json.dumps({"question": line.strip(), "error": "Ongeldige JSON-regel."}), flush=True)
-                continue
+        shown = raw.decode("utf-8", "replace").strip()[:200]
         try:
-            session = ChatSession.from_history(assistant, history)
-            answer = session.ask(question, scope=scope, style=args.style)
+            request = parse_line(raw, limit)
+            session = ChatSession.from_history(assistant, request.history)
+            answer = session.ask(request.question, scope=scope, style=args.style)
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         except AssistantError as error:
-            print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+            print(json.dumps({"question": shown, "error": str(error)}, ensure_ascii=False), flush=True)
     return 0
 
 

@@ -31,3 +31,7 @@ class UnreadableDocument(AssistantError):
 
 class ConfigurationError(AssistantError):
     pass
+
+
+class BadRequest(AssistantError):
+    """A question or history a client sent in a shape the assistant cannot read."""

@@ -123,3 +123,74 @@ def test_bench_reports_cold_start_warm_latency_and_memory(handbook_settings: Set
     assert results["warm_queries"] == 2
     assert results["cold_start_s_median"] > 0 and results["warm_query_ms_p95"] >= results["warm_query_ms_p50"] > 0
     assert results["query_peak_rss_mb"] > 0
+
+
+BAD_LINES: list[bytes] = [
+    b"{not json",
+    b'{"question": null}',
+    b'{"question": 123}',
+    b'{"question": ["a"]}',
+    b'{"question": {"x": 1}}',
+    b'{"history": [["a", "b"]]}',
+    b'{"question": "Wat is een bestuurspunt?", "history": "abc"}',
+    b'{"question": "Wat is een bestuurspunt?", "history": [["a"]]}',
+    b'{"question": "Wat is een bestuurspunt?", "history": [[1, 2]]}',
+    b'{"question": "Wat is een bestuurspunt?", "history": [["a", "b", "c"]]}',
+    b'{"question": "Wat is een bestuurspunt?", "history": {"a": "b"}}',
+    b'{"question": "Wat is een bestuurspunt?", "history": [null]}',
+    b'{"question": ""}',
+    b'{"question": "   "}',
+    b"[1, 2, 3]",
+    b'"just a string"',
+    b"{" + b'"a":' * 5000 + b"1" + b"}" * 5000,
+    b"[" * 100_000 + b"]" * 100_000,
+    b"caf\xe9 in Laren",
+    b"\xff\xfe\x00\x01",
+    b'{"question": "\\ud800 bestuurspunt"}',
+    b'{"question": "Wat is een bestuurspunt?", "history": [["\\udfff", "x"]]}',
+    b"{" + b" " * 10 + b"}",
+    b'{"question": "' + b"x" * 2_000_000 + b'"}',
+]
+
+
+@pytest.mark.slow
+def test_malformed_lines_get_an_error_object_and_the_stream_goes_on(handbook_settings: Settings) -> None:
+    good = b"Wat is een Gideonsbende?"
+    payload = b"\n".join([good, *[line for bad in BAD_LINES for line in (bad, good)]]) + b"\n"
+    env = {**os.environ, **handbook_settings.paths_env()}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--json", "-"],
+        input=payload,
+        capture_output=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 0 and "Traceback" not in stderr, stderr[-2000:]
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(rows) == 1 + 2 * len(BAD_LINES)  # one object per non-empty line, in order
+    goods, bads = rows[0::2], rows[1::2]
+    assert all(row.get("answered") and row["question"] == "Wat is een Gideonsbende?" for row in goods)
+    for bad, row in zip(BAD_LINES, bads, strict=True):
+        # Every bad line gets a Dutch error or, where it still holds a readable question (a lone
+        # surrogate replaced, a raw byte replaced), an answer; never a crash or a silent skip.
+        assert "error" in row or "answer" in row, (bad[:60], row)
+    errors = {row["error"] for row in bads if "error" in row}
+    assert "Het veld question ontbreekt." in errors and "question moet tekst zijn." in errors
+    assert "history moet een lijst van [vraag, antwoord]-paren zijn." in errors
+    assert "De regel is geen geldige UTF-8-tekst." in errors and "Ongeldige JSON-regel." in errors
+
+
+@pytest.mark.slow
+def test_an_argument_that_is_not_utf8_is_asked_without_a_traceback(handbook_settings: Settings) -> None:
+    env = {**os.environ, **handbook_settings.paths_env()}
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"assistant.cli", b"ask", b"--json", b"caf\xe9 bestuurspunt"],
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "\ufffd" in json.loads(result.stdout)["question"]

@@ -200,6 +200,12 @@ def test_ask_api_returns_the_cli_json(app_url: str) -> None:
 
     with pytest.raises(Exception, match="Stel een vraag: de vraag is leeg."):
         client.predict(question="   ", api_name="/ask")
+    # Wrong types get a Dutch message, not an empty error and a server traceback (the app's log
+    # is checked for tracebacks when the app stops).
+    with pytest.raises(Exception, match=r"history moet een lijst van \[vraag, antwoord\]-paren zijn."):
+        client.predict(question="Wat is een Gideonsbende?", history="abc", api_name="/ask")
+    with pytest.raises(Exception, match="style moet kort of uitgebreid zijn."):
+        client.predict(question="Wat is een Gideonsbende?", style="lang", api_name="/ask")
 
 
 def test_kort_gives_one_source_and_uitgebreid_more(page) -> None:

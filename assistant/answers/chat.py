@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answers.pipeline import Assistant
+from assistant.answers.requests import ANSWER_FACTOR, MAX_TURNS
 from assistant.generate.llm import LLMUnavailable, build_condense_messages, clean_condensed, invoke_text
 from assistant.search.scope import Scope
 from assistant.text.markup import strip_citations
@@ -205,5 +206,8 @@ class ChatSession:
     def from_history(
         cls, assistant: Assistant, history: list[list[str]] | list[tuple[str, str]], rewrite: bool = True
     ) -> ChatSession:
-        turns = [(str(q), str(a)) for q, a in history]
+        # Bounded like a request's history (requests.py): the last turns, each cut to the
+        # question length limit, so a long history cannot make a follow-up expensive.
+        limit = assistant.settings.max_question_chars
+        turns = [(str(q)[:limit], str(a)[: ANSWER_FACTOR * limit]) for q, a in history][-MAX_TURNS:]
         return cls(assistant, turns, rewrite)

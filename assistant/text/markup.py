@@ -12,6 +12,7 @@ CITATION_RE = re.compile(r"\[(\d+)\]")
 _CITATION_WITH_SPACE_RE = re.compile(r"\s*\[\d+\]")
 # C0 controls and DEL, except tab, line feed, form feed and carriage return (ordinary in text files).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -22,3 +23,9 @@ def cited_numbers(text: str) -> list[int]:
 def strip_citations(text: str) -> str:
     """`text` without its `[n]` markers and the space before them."""
     return _CITATION_WITH_SPACE_RE.sub("", text)
+
+
+def scrub(text: str) -> str:
+    """`text` without lone surrogates (from a broken JSON escape or a non-UTF-8 command-line
+    argument): they cannot be written as UTF-8, so each becomes U+FFFD."""
+    return _SURROGATE_RE.sub("\ufffd", text)

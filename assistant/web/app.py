@@ -20,11 +20,13 @@ from assistant.admin import catalog as admin
 from assistant.admin.users import UserStore, login_required
 from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
+from assistant.answers.requests import parse_history
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, BadRequest
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
 from assistant.search.scope import Scope
+from assistant.types import ANSWER_STYLES
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, CSS, JS, LOGIN_MESSAGE, STARTERS
@@ -66,9 +68,21 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         """Answer a question; returns the same JSON object as `assistant ask --json`.
         history: earlier turns as [[vraag, antwoord], ...]; doc_type: "handbook" or "case";
         letter: G/R/O/E/I; phase: 1-3 (0 = all); section: a section label (prefix)."""
-        scope = Scope(letter=letter or None, phase=phase or None, doc_type=doc_type or None, section=section or None)
         try:
-            session = ChatSession.from_history(engine, history or [])
+            # Checked like a `--json -` line: wrong types get a Dutch message, not a traceback.
+            limit = settings.max_question_chars
+            turns = parse_history(history, limit)
+            if not isinstance(question, str):
+                raise BadRequest("question moet tekst zijn.")
+            if style not in ANSWER_STYLES:
+                raise BadRequest("style moet kort of uitgebreid zijn.")
+            scope = Scope(
+                letter=str(letter) if letter else None,
+                phase=int(phase) if str(phase or "").isdigit() and int(phase) else None,
+                doc_type=str(doc_type) if doc_type else None,
+                section=str(section) if section else None,
+            )
+            session = ChatSession.from_history(engine, turns)
             return session.ask(question, None if scope.is_empty else scope, style).to_json()
         except AssistantError as error:
             raise gr.Error(str(error), title="Fout") from None
