@@ -96,7 +96,7 @@ def fit_ranker(assistant: Assistant, samples: list[Sample], c: float = 0.3) -> L
     retriever = assistant.retriever
     chunks = retriever.reader.by_id
     arms = {
-        id(s): retriever.arms(s.query, settings.k_dense, settings.k_lexical, implied_scope(s.item["question"]))
+        id(s): retriever.arms(s.query, settings.k_dense, settings.k_lexical, implied_scope(s.item["question"]), True)
         for s in samples
         if s.item.get("answerable")
     }

@@ -74,9 +74,12 @@ class Retriever:
                 log.warning("no ranker fitted for embedder %s; using z-score fusion", reader.manifest.embedder_spec)
                 self.fusion = FusionMethod.ZSCORE
 
-    def arms(self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None) -> ArmResults:
-        """What each arm finds. The sentence arm is computed whatever the fusion: the answerability
-        decision reads each candidate's best sentence."""
+    def arms(
+        self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None, every_arm: bool = False
+    ) -> ArmResults:
+        """What each arm finds. The sentence arm is computed whatever the fusion (the answerability
+        decision reads each candidate's best sentence); the sub-word arm only for the learned
+        ranker, or `every_arm` when fitting it."""
         allowed = None
         if scope is not None and not scope.is_empty:
             allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
@@ -86,7 +89,8 @@ class Retriever:
             Arm.DENSE: self.reader.dense(vector, k_dense, allowed),
             Arm.WORDS: self.lexical.search(query.tokens, k_lexical, allowed),
         }
-        lists[Arm.SUBWORDS] = self.subwords.search(query.tokens, k_lexical, allowed)
+        if self.fusion is FusionMethod.LEARNED or every_arm:
+            lists[Arm.SUBWORDS] = self.subwords.search(query.tokens, k_lexical, allowed)
         candidates = list(dict.fromkeys(i for found in lists.values() for i, _ in found))
         lists[Arm.SENTENCE] = self._best_sentences(candidates, vector)
         return ArmResults(query, vector, lists)
