@@ -12,11 +12,14 @@ assistant/data/ with the embedder they were fitted for and their figures per par
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
@@ -25,7 +28,8 @@ from assistant.evaluation.bank import load_bank
 from assistant.evaluation.metrics import holds
 from assistant.search import answerability, ranker
 from assistant.search.answerability import AnswerabilityFeatures, extract
-from assistant.search.ranker import LinearModel, candidate_features, feature_names
+from assistant.search.fusion import zscore_fusion
+from assistant.search.ranker import Arm, LinearModel, candidate_features, feature_names
 from assistant.search.retriever import Retriever
 from assistant.search.scope import implied_scope
 
@@ -41,9 +45,6 @@ class Sample:
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(scaler.transform(x), y)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
@@ -121,9 +122,6 @@ def fit_ranker(assistant: Assistant, samples: list[Sample], c: float = 0.3) -> L
 
 
 def _zscore(lists: dict) -> list[tuple[str, float]]:
-    from assistant.search.fusion import zscore_fusion
-    from assistant.search.ranker import Arm
-
     return zscore_fusion([lists[Arm.DENSE], lists[Arm.WORDS]])
 
 
@@ -206,6 +204,4 @@ def calibrate(settings: Settings) -> dict[str, Any]:
 
 
 def _dump(model: LinearModel) -> str:
-    import json
-
     return json.dumps(model.to_json(), indent=1) + "\n"
