@@ -49,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     for bar in bars.values():
         bar.close()
     for item in report.skipped:
-        print(f"skipped: {item['reason']}", file=sys.stderr)
+        print(f"skipped: {item.reason}", file=sys.stderr)
     if report.unchanged:
         print(f"Index up to date ({report.chunks} chunks, {settings.index_dir}).")
     else:
@@ -136,7 +136,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     for doc in manifest.documents:
         print(f"{doc.chunks:4d} chunks  {doc.modified}  {doc.sha256[:12]}  {doc.type:9s} {doc.doc}")
     for item in manifest.skipped:
-        print(f"   skipped  {item['reason']}")
+        print(f"   skipped  {item.reason}")
     return 0
 
 

@@ -81,7 +81,7 @@ def test_unreadable_files_are_skipped_by_name_and_the_rest_indexed(tiny_settings
     (tiny_settings.corpus_dir / "notitie.txt").write_text("Notitie\n\nOver de raad.\n", "utf-8")
     (tiny_settings.corpus_dir / "notitie.meta.yaml").write_text("title: [niet afgesloten\ntype: case\n", "utf-8")
     report = build_index(tiny_settings, embedder=HashEmbeddings())
-    reasons = {item["file"]: item["reason"] for item in report.skipped}
+    reasons = {item.file: item.reason for item in report.skipped}
     assert reasons == {
         "data.xlsx": "data.xlsx overgeslagen: bestandstype '.xlsx' wordt niet ondersteund.",
         "kapot.pdf": "kapot.pdf overgeslagen: is beschadigd of geen geldige PDF.",

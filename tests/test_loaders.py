@@ -13,6 +13,7 @@ from assistant.corpus.documents import build_document
 from assistant.corpus.loaders import load_document
 from assistant.errors import UnreadableDocument
 from assistant.index.ingest import build_index
+from assistant.index.records import SkippedFile
 from assistant.index.store import IndexStore
 from tests.conftest import HashEmbeddings
 from tests.fixtures.files import (
@@ -153,7 +154,7 @@ def test_ingest_of_every_format_lists_each_document_with_its_chunks(corpus: Path
     assert docs["zilvermeeuw.md"].title == "De Zilvermeeuwregeling van Walvisdorp"
     assert docs["zilvermeeuw.md"].type == "case"
     assert all(len(d.sha256) == 64 and d.modified.endswith("Z") for d in docs.values())
-    assert report.skipped == [{"file": "geheim.pdf", "reason": "geheim.pdf overgeslagen: is versleuteld."}]
+    assert report.skipped == [SkippedFile("geheim.pdf", "geheim.pdf overgeslagen: is versleuteld.")]
 
     reader = IndexStore(settings.index_dir).open_reader()
     assert sorted({c.doc_id for c in reader.chunks}) == sorted(docs)

@@ -10,7 +10,7 @@ import pytest
 from assistant.answers.pipeline import Assistant
 from assistant.answers.practice import PracticeLinks, asks_for_practice
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.corpus.links import collect_practice_links
+from assistant.corpus.links import PracticeLink, collect_practice_links
 from assistant.types import Chunk
 from tests.conftest import with_fallback_decision
 
@@ -27,8 +27,8 @@ def test_practice_links_are_read_from_metadata() -> None:
         ]
     }
     assert collect_practice_links(metadata) == [
-        {"handbook_section": "De ambtelijke aansturing", "case_sections": ["Bestuur en topstructuur"]},
-        {"handbook_section": "Financiën", "case_sections": ["Personeel en financiën"]},
+        PracticeLink("De ambtelijke aansturing", ("Bestuur en topstructuur",)),
+        PracticeLink("Financiën", ("Personeel en financiën",)),
     ]
     assert collect_practice_links({}) == []
 
@@ -120,8 +120,8 @@ def test_project_corpus_links_point_at_real_sections() -> None:
         if line.startswith("## ")
     }
     for link in links:
-        assert any(h.startswith(link["handbook_section"]) for h in headings), link["handbook_section"]
-        assert set(link["case_sections"]) <= case_headings, link["case_sections"]
+        assert any(h.startswith(link.handbook_section) for h in headings), link.handbook_section
+        assert set(link.case_sections) <= case_headings, link.case_sections
 
 
 @pytest.mark.slow

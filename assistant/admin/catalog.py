@@ -67,7 +67,7 @@ def document_statuses(settings: Settings) -> list[DocumentStatus]:
     """Every document in corpus/ or in the live index, with its status, sorted by path."""
     manifest = IndexStore(settings.index_dir).manifest()
     indexed = {d.doc: d for d in manifest.documents} if manifest else {}
-    skipped = {s["file"]: s["reason"] for s in manifest.skipped} if manifest else {}
+    skipped = {s.file: s.reason for s in manifest.skipped} if manifest else {}
     statuses: dict[str, DocumentStatus] = {}
     root = settings.corpus_dir
     for path in corpus_files(root) if root.is_dir() else []:
@@ -184,5 +184,5 @@ def reindex(
             f"({report.embedded} teksten nieuw berekend, {report.reused} hergebruikt)."
         )
     if report.skipped:
-        message += " Overgeslagen: " + " ".join(item["reason"] for item in report.skipped)
+        message += " Overgeslagen: " + " ".join(item.reason for item in report.skipped)
     return ReindexResult(report, message)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.index.store import IndexReader, SentenceRow
+from assistant.corpus.lists import list_marker
+from assistant.index.records import SentenceRow
+from assistant.index.store import IndexReader
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk, Hit
 
-LIST_START_RE = re.compile(r"^(•|[a-h]\))\s")
 MAX_LIST_ITEMS = 8
 SHORT_LINE_CHARS = 60
 MAX_PROSE_SENTENCES = 4
@@ -54,9 +55,7 @@ class ScoredSentence:
     @property
     def is_list_item(self) -> bool:
         """Part of a bullet or "a)" item, also when it is the item's second sentence."""
-        text = self.hit.chunk.text
-        paragraph_start = text.rfind("\n", 0, self.row.start) + 1
-        return bool(LIST_START_RE.match(text[paragraph_start:]))
+        return self.row.is_list_item
 
 
 def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
@@ -84,29 +83,19 @@ def list_continuation(chunk: Chunk, reader: IndexReader) -> list[Chunk]:
 
 def _last_list_marker(text: str) -> str | None:
     """The marker ("•", "c)") of the last list item that starts a paragraph of `text`, if any."""
-    markers = [m.group(1) for m in re.finditer(r"(?m)^(•|[a-h]\))\s", text)]
+    markers = [marker for line in text.split("\n") if (marker := list_marker(line))]
     return markers[-1] if markers else None
 
 
 def _continues_list(last_marker: str, next_text: str) -> bool:
     """Whether a chunk opening with `next_text` goes on with the list whose last item so far had
     `last_marker`: the next letter after "a)", another bullet after "•"."""
-    match = LIST_START_RE.match(next_text)
-    if not match:
+    marker = list_marker(next_text)
+    if marker is None:
         return False
-    marker = match.group(1)
     if last_marker == "•":
         return marker == "•"
     return marker != "•" and ord(marker[0]) == ord(last_marker[0]) + 1
-
-
-def _introduces_list(sentence: ScoredSentence, following: ScoredSentence | None) -> bool:
-    return (
-        following is not None
-        and not sentence.is_list_item
-        and following.is_list_item
-        and not _same_paragraph(sentence, following)
-    )
 
 
 def _announced_list_line(ordered: list[ScoredSentence], index: int) -> int:
@@ -123,8 +112,7 @@ def _announced_list_line(ordered: list[ScoredSentence], index: int) -> int:
 
 
 def _same_paragraph(a: ScoredSentence, b: ScoredSentence) -> bool:
-    lo, hi = sorted((a.row, b.row), key=lambda r: r.start)
-    return "\n" not in a.hit.chunk.text[lo.end : hi.start]
+    return a.row.chunk_id == b.row.chunk_id and a.row.place.paragraph == b.row.place.paragraph
 
 
 def expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) -> list[ScoredSentence]:
@@ -145,7 +133,7 @@ def expand(best: ScoredSentence, siblings: list[ScoredSentence], style: str) -> 
         return ordered[lo : hi + 1][: MAX_LIST_ITEMS + 1]
 
     lo = hi = index
-    if _introduces_list(best, ordered[index + 1] if index + 1 < len(ordered) else None):
+    if best.row.place.introduces_list:
         # The last sentence of a paragraph that a list follows introduces it, also without a
         # colon (lost in the PDF text): the items are the answer.
         while hi + 1 < len(ordered) and ordered[hi + 1].is_list_item and hi - index < MAX_LIST_ITEMS:

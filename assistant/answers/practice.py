@@ -12,10 +12,9 @@ section without a link, the case passages retrieval found for the question stand
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from assistant.answers.relevance import lexical_coverage, rate_sentences
+from assistant.corpus.links import PracticeLink
 from assistant.index.store import IndexReader
 from assistant.search.lexical import LexicalIndex
 from assistant.search.retriever import Retrieval
@@ -33,19 +32,13 @@ FALLBACK_CHUNKS = 6
 GENERIC_SHARE = 0.15  # a word in more than this share of all passages says nothing of a topic
 
 
-@dataclass(frozen=True)
-class PracticeLink:
-    handbook_section: str
-    case_sections: tuple[str, ...]
-
-
 def asks_for_practice(question: str) -> bool:
     return bool(PRACTICE_RE.search(question))
 
 
 class PracticeLinks:
-    def __init__(self, entries: list[dict[str, Any]]) -> None:
-        self.links = [PracticeLink(e["handbook_section"], tuple(e["case_sections"])) for e in entries]
+    def __init__(self, links: list[PracticeLink]) -> None:
+        self.links = links
 
     def case_sections_for(self, chunk: Chunk) -> set[str]:
         """Headings of the case sections on the theme of this handbook chunk's section (or of a

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answers.passages import ScoredSentence, list_continuation
-from assistant.index.store import IndexReader, SentenceRow
+from assistant.index.records import SentenceRow
+from assistant.index.store import IndexReader
 from assistant.search.lexical import LexicalIndex, weighted_coverage
 from assistant.search.retriever import Retrieval
 from assistant.text.tokens import tokenize

@@ -10,12 +10,13 @@ are read at ingest (corpus/links.py) and kept in the index manifest.
 
 from __future__ import annotations
 
+from assistant.corpus.links import UpdateLink
 from assistant.text.tokens import normalize_for_match
 
 
 class UpdateNotes:
-    def __init__(self, updates: list[dict[str, str]]) -> None:
-        self._entries = [(normalize_for_match(u["handbook_quote"]), u) for u in updates]
+    def __init__(self, updates: list[UpdateLink]) -> None:
+        self._entries = [(normalize_for_match(u.handbook_quote), u) for u in updates]
 
     def note_for(self, quote: str) -> str | None:
         """The note(s) for the passages `quote` contains, or None."""
@@ -23,6 +24,6 @@ class UpdateNotes:
         notes = []
         for needle, entry in self._entries:
             if needle and needle in haystack:
-                note = entry["note"].removeprefix("Let op:").strip()
-                notes.append(f"{note} (bron: {entry['title']})")
+                note = entry.note.removeprefix("Let op:").strip()
+                notes.append(f"{note} (bron: {entry.title})")
         return " ".join(dict.fromkeys(notes)) or None

@@ -4,27 +4,43 @@ ingest: `updates:` (a later document marks a handbook passage as dated, answers/
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
-def collect_updates(doc_id: str, title: str, metadata: dict[str, Any]) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class UpdateLink:
+    """A later document's note on a handbook passage that is no longer current."""
+
+    handbook_quote: str  # words of the dated passage, as they stand in the handbook
+    note: str
+    doc: str  # the document that gives the note
+    title: str
+
+
+@dataclass(frozen=True)
+class PracticeLink:
+    """The case sections (by heading) that show a handbook section's theme in practice."""
+
+    handbook_section: str
+    case_sections: tuple[str, ...]
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> PracticeLink:
+        return PracticeLink(str(data["handbook_section"]), tuple(str(s) for s in data["case_sections"]))
+
+
+def collect_updates(doc_id: str, title: str, metadata: dict[str, Any]) -> list[UpdateLink]:
     """The `updates` entries of one document's metadata, with the document named."""
-    out = []
-    for entry in metadata.get("updates") or []:
-        if isinstance(entry, dict) and entry.get("handbook_quote") and entry.get("note"):
-            out.append(
-                {
-                    "handbook_quote": str(entry["handbook_quote"]),
-                    "note": str(entry["note"]),
-                    "doc": doc_id,
-                    "title": title,
-                }
-            )
-    return out
+    return [
+        UpdateLink(str(entry["handbook_quote"]), str(entry["note"]), doc_id, title)
+        for entry in metadata.get("updates") or []
+        if isinstance(entry, dict) and entry.get("handbook_quote") and entry.get("note")
+    ]
 
 
-def collect_practice_links(metadata: dict[str, Any]) -> list[dict[str, Any]]:
-    """The `practice` entries of one document's metadata, as stored in the manifest."""
+def collect_practice_links(metadata: dict[str, Any]) -> list[PracticeLink]:
+    """The `practice` entries of one document's metadata."""
     out = []
     for entry in metadata.get("practice") or []:
         if not isinstance(entry, dict) or not entry.get("handbook_section"):
@@ -33,7 +49,5 @@ def collect_practice_links(metadata: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(sections, str):
             sections = [sections]
         if sections:
-            out.append(
-                {"handbook_section": str(entry["handbook_section"]), "case_sections": [str(s) for s in sections]}
-            )
+            out.append(PracticeLink(str(entry["handbook_section"]), tuple(str(s) for s in sections)))
     return out

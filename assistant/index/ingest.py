@@ -6,18 +6,19 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.corpus.chunking import chunk_document
 from assistant.corpus.documents import build_document
-from assistant.corpus.links import collect_practice_links, collect_updates
+from assistant.corpus.links import PracticeLink, UpdateLink, collect_practice_links, collect_updates
+from assistant.corpus.lists import list_places
 from assistant.corpus.loaders import corpus_files, load_document
 from assistant.errors import CorpusEmpty, UnreadableDocument
 from assistant.index.embeddings import embedder_name, get_embedder
-from assistant.index.store import DocumentRecord, IndexStore, Manifest, SentenceRow
+from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
+from assistant.index.store import IndexStore
 from assistant.text.sentences import sentence_spans
 from assistant.types import Chunk
 
@@ -33,13 +34,19 @@ class IngestReport:
     chunks: int = 0
     embedded: int = 0  # vectors computed now (chunks + sentences)
     reused: int = 0  # vectors taken over from the previous version
-    skipped: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
     unchanged: bool = False
     seconds: float = 0.0
 
 
 def sentence_rows(chunks: Iterable[Chunk]) -> list[SentenceRow]:
-    return [SentenceRow(c.id, s, e, c.text[s:e]) for c in chunks for s, e in sentence_spans(c.text)]
+    """Every sentence of every chunk, with its place in the chunk's paragraphs and lists."""
+    rows = []
+    for chunk in chunks:
+        spans = sentence_spans(chunk.text)
+        for (start, end), place in zip(spans, list_places(chunk.text, spans), strict=True):
+            rows.append(SentenceRow(chunk.id, start, end, chunk.text[start:end], place))
+    return rows
 
 
 def _embed_missing(
@@ -72,16 +79,16 @@ def build_index(
     store = IndexStore(settings.index_dir)
     chunks: list[Chunk] = []
     records: list[DocumentRecord] = []
-    skipped: list[dict[str, str]] = []
-    updates: list[dict[str, str]] = []
-    practice: list[dict[str, Any]] = []
+    skipped: list[SkippedFile] = []
+    updates: list[UpdateLink] = []
+    practice: list[PracticeLink] = []
     if not settings.corpus_dir.is_dir():
         raise CorpusEmpty(str(settings.corpus_dir))
     for path in corpus_files(settings.corpus_dir):
         try:
             document = build_document(load_document(path, settings.corpus_dir))
         except UnreadableDocument as error:
-            skipped.append({"file": path.relative_to(settings.corpus_dir).as_posix(), "reason": str(error)})
+            skipped.append(SkippedFile(path.relative_to(settings.corpus_dir).as_posix(), str(error)))
             continue
         doc_chunks = chunk_document(document, settings.chunk_chars)
         updates.extend(collect_updates(document.doc_id, document.title, document.metadata))

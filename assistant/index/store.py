@@ -13,58 +13,21 @@ import json
 import os
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.corpus.links import PracticeLink, UpdateLink
+from assistant.corpus.lists import list_places
 from assistant.errors import IndexMissing
+from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
+from assistant.index.rows import chunk_from_row, chunk_metadata, place_of, sentence_metadata
 from assistant.types import Chunk
 
 MANIFEST = "current.json"
 ADD_BATCH = 1000
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    doc: str
-    title: str
-    type: str
-    sha256: str
-    modified: str
-    chunks: int
-
-
-@dataclass(frozen=True)
-class Manifest:
-    version: str
-    embedder: str
-    built_at: str
-    chunks_collection: str
-    sentences_collection: str
-    documents: list[DocumentRecord] = field(default_factory=list)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    updates: list[dict[str, str]] = field(default_factory=list)
-    practice: list[dict[str, Any]] = field(default_factory=list)  # handbook section -> case sections
-    embedder_spec: str = "e5"  # how to load the embedder again (Settings.embedder syntax)
-
-    @staticmethod
-    def from_json(data: dict[str, Any]) -> Manifest:
-        docs = [DocumentRecord(**d) for d in data.get("documents", [])]
-        return Manifest(**{**data, "documents": docs})
-
-
-@dataclass(frozen=True)
-class SentenceRow:
-    chunk_id: str
-    start: int  # offsets into the chunk's text
-    end: int
-    text: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.chunk_id}:{self.start}"
 
 
 def _client(index_dir: Path) -> Any:
@@ -75,40 +38,6 @@ def _client(index_dir: Path) -> Any:
     return chromadb.PersistentClient(
         path=str(index_dir),
         settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-    )
-
-
-def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    return {
-        "doc": chunk.doc_id,
-        "title": chunk.title,
-        "section": json.dumps(list(chunk.section), ensure_ascii=False),
-        "kind": chunk.kind,
-        "letter": chunk.letter or "",
-        "phase": chunk.phase if chunk.phase is not None else -1,
-        "theme": chunk.theme or "",
-        "doc_type": chunk.doc_type,
-        "page": chunk.page if chunk.page is not None else -1,
-        "start": chunk.start,
-        "end": chunk.end,
-    }
-
-
-def _chunk_from_row(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(
-        id=chunk_id,
-        doc_id=meta["doc"],
-        title=meta["title"],
-        section=tuple(json.loads(meta["section"])),
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        kind=meta["kind"],
-        letter=meta["letter"] or None,
-        phase=None if int(meta["phase"]) < 0 else int(meta["phase"]),
-        theme=meta["theme"] or None,
-        doc_type=meta["doc_type"],
-        page=None if int(meta["page"]) < 0 else int(meta["page"]),
     )
 
 
@@ -158,10 +87,10 @@ class IndexStore:
         sentences: list[SentenceRow],
         sentence_vectors: list[list[float]],
         documents: list[DocumentRecord],
-        skipped: list[dict[str, str]],
-        updates: list[dict[str, str]] | None = None,
+        skipped: list[SkippedFile],
+        updates: list[UpdateLink] | None = None,
         embedder_spec: str = "e5",
-        practice: list[dict[str, Any]] | None = None,
+        practice: list[PracticeLink] | None = None,
     ) -> Manifest:
         """Write a complete new version, then switch the manifest to it."""
         version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -174,7 +103,7 @@ class IndexStore:
             chunk_col.add(
                 ids=[c.id for c in batch],
                 documents=[c.text for c in batch],
-                metadatas=[_chunk_metadata(c) for c in batch],
+                metadatas=[chunk_metadata(c) for c in batch],
                 embeddings=chunk_vectors[i : i + ADD_BATCH],
             )
         for i in range(0, len(sentences), ADD_BATCH):
@@ -182,7 +111,7 @@ class IndexStore:
             sent_col.add(
                 ids=[s.id for s in batch_s],
                 documents=[s.text for s in batch_s],
-                metadatas=[{"chunk_id": s.chunk_id, "start": s.start, "end": s.end} for s in batch_s],
+                metadatas=[sentence_metadata(s) for s in batch_s],
                 embeddings=sentence_vectors[i : i + ADD_BATCH],
             )
         manifest = Manifest(
@@ -246,7 +175,7 @@ class IndexReader:
         self._sentences = sentences
         rows = chunks.get(include=["documents", "metadatas"])
         self.chunks: list[Chunk] = [
-            _chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+            chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
         ]
         self.chunks.sort(key=lambda c: (c.doc_id, c.start))
         self.by_id = {c.id: c for c in self.chunks}
@@ -298,5 +227,21 @@ class IndexReader:
         )
         out = []
         for meta, text, vector in zip(rows["metadatas"], rows["documents"], rows["embeddings"], strict=True):
-            out.append((SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text), list(vector)))
+            row = SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text, place_of(meta))
+            out.append((row, list(vector)))
+        if any("paragraph" not in meta for meta in rows["metadatas"]):
+            out = self._placed(out)
+        return out
+
+    def _placed(self, rows: list[tuple[SentenceRow, list[float]]]) -> list[tuple[SentenceRow, list[float]]]:
+        """Sentence rows of an index built before places were stored, with their places worked
+        out from the chunk text as ingest does now."""
+        by_chunk: dict[str, list[tuple[SentenceRow, list[float]]]] = {}
+        for row, vector in rows:
+            by_chunk.setdefault(row.chunk_id, []).append((row, vector))
+        out = []
+        for chunk_id, group in by_chunk.items():
+            group.sort(key=lambda pair: pair[0].start)
+            places = list_places(self.by_id[chunk_id].text, [(r.start, r.end) for r, _ in group])
+            out += [(replace(r, place=place), v) for (r, v), place in zip(group, places, strict=True)]
         return out

@@ -1,0 +1,72 @@
+"""What the index stores besides Chroma's rows: the manifest of a version and the typed records
+in it, and the sentence rows with their place in the chunk's paragraphs and lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.corpus.links import PracticeLink, UpdateLink
+from assistant.corpus.lists import ListPlace
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc: str
+    title: str
+    type: str
+    sha256: str
+    modified: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A corpus file ingest could not read, with the reason it gave."""
+
+    file: str  # path relative to the corpus folder
+    reason: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    embedder: str
+    built_at: str
+    chunks_collection: str
+    sentences_collection: str
+    documents: list[DocumentRecord] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    updates: list[UpdateLink] = field(default_factory=list)
+    practice: list[PracticeLink] = field(default_factory=list)  # handbook section -> case sections
+    embedder_spec: str = "e5"  # how to load the embedder again (Settings.embedder syntax)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Manifest:
+        return Manifest(
+            **{
+                **data,
+                "documents": [DocumentRecord(**d) for d in data.get("documents", [])],
+                "skipped": [SkippedFile(**s) for s in data.get("skipped", [])],
+                "updates": [UpdateLink(**u) for u in data.get("updates", [])],
+                "practice": [PracticeLink.from_json(p) for p in data.get("practice", [])],
+            }
+        )
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    chunk_id: str
+    start: int  # offsets into the chunk's text
+    end: int
+    text: str
+    place: ListPlace = ListPlace()  # paragraph, list and item number within the chunk
+
+    @property
+    def id(self) -> str:
+        return f"{self.chunk_id}:{self.start}"
+
+    @property
+    def is_list_item(self) -> bool:
+        """Part of a bullet or "a)" item, also when it is the item's second sentence."""
+        return self.place.item > 0
