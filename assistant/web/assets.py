@@ -125,7 +125,7 @@ CSS += (
   #gesprek .bubble-wrap { min-height: 10rem; padding-top: 52px; }  /* room for the 44 px clear button */
   #vraagbalk { position: sticky; bottom: 0; z-index: 20; flex-wrap: nowrap; padding: .4rem 0;
                background: var(--body-background-fill); box-shadow: 0 -8px 12px -10px rgba(0, 0, 0, .35); }
-  #gesprek .message-row { max-width: 100% !important; margin: .6rem .25rem .4rem !important; }
+  #gesprek .message-row { max-width: calc(100% - .5rem) !important; margin: .6rem .25rem .4rem !important; }
   #gesprek .message-row .message { padding: .25rem .5rem; }
   #inhoud { max-height: none !important; overflow: visible !important; }  /* the tree: one scroll too */
   .kop h1 { font-size: 1.3rem; }
@@ -137,7 +137,7 @@ CSS += (
   #gesprek .message-buttons button, #gesprek button[aria-label], #gesprek .icon-button {
     min-width: 44px; min-height: 44px; }
   #vraag textarea { min-height: 44px; font-size: 16px; }  /* 16px: iOS does not zoom into the field */
-  details.bronnen summary { display: flex; align-items: center; }
+  details.bronnen summary { padding: .55rem 0; }  /* a list item still: it keeps its ▸ marker */
   /* [n] sits in a sentence; a larger invisible area around it takes the tap */
   a.bronlink { position: relative; }
   a.bronlink::after { content: ""; position: absolute; left: 50%; top: 50%; width: 44px; height: 44px;
