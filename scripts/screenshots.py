@@ -1,4 +1,5 @@
-"""Write docs/screenshots/chat.png and docs/screenshots/handboek.png.
+"""Write docs/screenshots/: chat.png and handboek.png (desktop), telefoon.png and telefoon-bron.png
+(a phone, 390x844: the answer, then its source [1] tapped open) and tablet.png (820x1180).
 
     .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:7860/]
 
@@ -15,8 +16,11 @@ from playwright.sync_api import expect, sync_playwright
 from ui_app import ROOT, launch_chromium, start_app, wait_for
 
 OUT = ROOT / "docs" / "screenshots"
-QUESTION = "Wat gebeurt er in de verkenningsfase?"
+QUESTION = "Wat gebeurt er in fase 1?"
 SECTION = "Fase 2: Besluiten en inrichten"
+LONG_QUESTION = "Welke varianten zijn er voor de topstructuur?"  # taller than a phone's window
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
 
 
 def start_app_and_wait() -> tuple[subprocess.Popen, str]:
@@ -48,8 +52,30 @@ def shoot(url: str) -> None:
         expect(page.locator("#sectie h2")).to_have_text(SECTION)
         time.sleep(0.5)
         page.screenshot(path=OUT / "handboek.png")
+        shoot_device(browser, url, PHONE, "telefoon")
+        shoot_device(browser, url, TABLET, "tablet")
         browser.close()
-    print(f"geschreven: {OUT / 'chat.png'}, {OUT / 'handboek.png'}")
+    print(f"geschreven: {', '.join(sorted(p.name for p in OUT.glob('*.png')))} in {OUT}")
+
+
+def shoot_device(browser, url: str, device: dict, name: str) -> None:
+    """Ask the long question on a touch screen: what shows once the answer is complete (the page
+    script has put the question at the top), and on the phone also source [1] after a tap."""
+    context = browser.new_context(locale="nl-NL", **device)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.locator("#vraag textarea").fill(LONG_QUESTION)
+    page.locator("#verstuur").tap()
+    answer = page.locator("#gesprek .antwoord").first
+    expect(answer.locator("details.bronnen")).to_be_attached(timeout=60_000)
+    page.wait_for_function("() => !document.activeElement || !document.activeElement.closest('#vraag')")
+    page.screenshot(path=OUT / f"{name}.png")
+    if name == "telefoon":
+        answer.locator("a.bronlink", has_text="[1]").first.tap()
+        expect(answer.locator(".bron").first).to_be_in_viewport()
+        page.wait_for_function("() => document.querySelector('.bron.uitgelicht') === null")  # highlight gone
+        page.screenshot(path=OUT / f"{name}-bron.png")
+    context.close()
 
 
 def main() -> None:

@@ -122,3 +122,46 @@ def browser() -> Iterator:
         browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+# --- the chat app in the browser (test_ui_browser.py, test_ui_devices.py) ---
+
+EVIL_DOC = """---
+title: "Testgemeente <b>Kattendorp</b>"
+type: case
+---
+
+# Testgemeente Kattendorp
+
+## Kantoorkat
+
+De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script>\
+<img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
+"""
+
+
+@pytest.fixture(scope="session")
+def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Handbook, Wgr document and a case document full of HTML that must stay inert."""
+    root = tmp_path_factory.mktemp("ui")
+    corpus = root / "corpus"
+    for name in (
+        "handreiking-ambtelijke-fusie-groei.txt",
+        "handreiking-ambtelijke-fusie-groei.meta.yaml",
+        "law/wgr-wijzigingen.md",
+    ):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / "corpus" / name, corpus / name)
+    (root / "corpus" / "kattendorp.md").write_text(EVIL_DOC, "utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", var_dir=root / "var")
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app_url(app_settings: Settings) -> Iterator[str]:
+    """The chat app (ui.py) on a free 127.0.0.1 port, shared by the chat's browser tests."""
+    from scripts.ui_app import running_app
+
+    with running_app(app_settings.paths_env()) as url:
+        yield url

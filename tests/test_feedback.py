@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.admin.feedback import append_feedback, summary, summary_lines
+from assistant.admin.feedback import add_comment, append_feedback, summary, summary_lines
 
 SOURCES = [{"n": 1, "doc": "hb.txt", "title": "T", "section": "G > Tip", "text": "lang", "quote": "q", "score": 0.9}]
 
@@ -56,3 +56,21 @@ def test_summary_counts_votes_and_most_disliked_questions(tmp_path: Path) -> Non
 def test_summary_of_a_missing_log(tmp_path: Path) -> None:
     assert summary(tmp_path / "nope.jsonl")["total"] == 0
     assert summary_lines(tmp_path / "nope.jsonl")[0].startswith("Nog geen feedback")
+
+
+def test_a_comment_amends_its_vote_and_the_log_keeps_one_line_per_vote(tmp_path: Path) -> None:
+    """The chat stores a vote when a thumb is tapped; a comment typed afterwards joins that vote."""
+    log = tmp_path / "feedback.jsonl"
+    same = dict(question="Vraag?", answer="Antwoord [1]", sources=SOURCES, vote="like")
+    earlier = append_feedback(log, **same)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write("geen json\n")
+    vote = append_feedback(log, **same)  # the same question liked twice: the last vote gets the comment
+    assert add_comment(log, vote, "  Helder, dank!  ") is True
+    lines = log.read_text("utf-8").splitlines()
+    assert len(lines) == 3 and lines[1] == "geen json"
+    assert json.loads(lines[0]) == earlier
+    assert json.loads(lines[2]) == {**vote, "comment": "Helder, dank!"}
+    assert summary(log)["total"] == 2 and summary(log)["with_comment"] == 1
+    assert add_comment(log, {**vote, "question": "Andere vraag?"}, "x") is False
+    assert add_comment(tmp_path / "nope.jsonl", vote, "x") is False

@@ -1,20 +1,18 @@
 """The chat in the browser: the real app (ui.py) in a subprocess on a free 127.0.0.1 port, over a
-tmp corpus (handbook + Wgr document + a document full of HTML), driven with Debian's Chromium."""
+tmp corpus (handbook + Wgr document + a document full of HTML; `app_url` in conftest.py), driven
+with Debian's Chromium."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.index.ingest import build_index
-from scripts.ui_app import running_app
+from assistant.config import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -22,41 +20,6 @@ expect = playwright_api.expect
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ANSWER_TIMEOUT = 30_000
-EVIL_DOC = """---
-title: "Testgemeente <b>Kattendorp</b>"
-type: case
----
-
-# Testgemeente Kattendorp
-
-## Kantoorkat
-
-De kantoorkat van de testgemeente Kattendorp heet Minoes <script>window.__pwned=1</script>\
-<img src=x onerror="window.__pwned=2"> en woont in het gemeentehuis van Kattendorp.
-"""
-
-
-@pytest.fixture(scope="module")
-def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("ui")
-    corpus = root / "corpus"
-    for name in (
-        "handreiking-ambtelijke-fusie-groei.txt",
-        "handreiking-ambtelijke-fusie-groei.meta.yaml",
-        "law/wgr-wijzigingen.md",
-    ):
-        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_ROOT / "corpus" / name, corpus / name)
-    (root / "corpus" / "kattendorp.md").write_text(EVIL_DOC, "utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", var_dir=root / "var")
-    build_index(settings)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def app_url(app_settings: Settings) -> Iterator[str]:
-    with running_app(app_settings.paths_env()) as url:
-        yield url
 
 
 @pytest.fixture
@@ -143,10 +106,16 @@ def test_not_covered_offers_nearest_sections_in_handbook_tab(page) -> None:
 def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Settings) -> None:
     answer = ask(page, "Welke varianten zijn er voor de topstructuur?")
     expect(answer.locator(".bron").first).to_be_visible()
-    page.locator("#toelichting textarea").fill("Helder, dank!")
+    # The comment box appears once a thumb is tapped; the vote is stored then, the comment joins it.
+    expect(page.locator("#toelichting")).to_be_hidden()
     page.locator("#gesprek").get_by_role("button", name="Vind ik leuk").last.click()
-    expect(page.locator("#toelichting textarea")).to_have_value("", timeout=10_000)
+    expect(page.locator("#toelichting textarea")).to_be_visible()
+    votes = len(app_settings.feedback_log.read_text("utf-8").splitlines())
+    page.locator("#toelichting textarea").fill("Helder, dank!")
+    page.locator("#verstuur-toelichting").click()
+    expect(page.locator("#toelichting")).to_be_hidden(timeout=10_000)
     lines = app_settings.feedback_log.read_text("utf-8").splitlines()
+    assert len(lines) == votes  # one line per vote
     record = json.loads(lines[-1])
     assert record["vote"] == "like" and record["comment"] == "Helder, dank!"
     assert record["question"] == "Welke varianten zijn er voor de topstructuur?"

@@ -125,3 +125,10 @@ def test_toc_and_section_view() -> None:
     assert "<p>Eerst.</p><p>Dan.</p>" in ui_toc.section_html(entries[2])  # paragraphs kept
     assert corpus_toc.label_keys(entries)["G · Ambitie > Tip"] == "hb.txt::G · Ambitie > Tip"
     assert "&lt;b&gt;" in fmt.scope_badge_html("sectie “<b>”")
+
+
+def test_emphasis_is_shown_not_its_asterisks() -> None:
+    related = Answer("Vraag?", "Het antwoord. [1]\n\n*Zie ook:* G · Ambitie", True, "extractive", answer().sources)
+    html = fmt.answer_html(related, "a1", {})
+    assert "<em>Zie ook:</em> G · Ambitie" in html and "*" not in html
+    assert "Zie ook: G · Ambitie" in fmt.answer_plain_text(related)

@@ -4,6 +4,8 @@ and a summary for `assistant feedback`."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -11,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 VOTES = ("like", "dislike")
+# The browser app writes from worker threads; a comment rewrites the log, so writes take turns.
+_WRITE_LOCK = threading.Lock()
 
 
 def _source_ref(source: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,9 +44,31 @@ def append_feedback(
         "comment": (comment or "").strip(),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
+    with _WRITE_LOCK, path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return record
+
+
+def add_comment(path: Path, record: Mapping[str, Any], comment: str) -> bool:
+    """Give the vote `record` (as `append_feedback` returned it) its comment, in place, so the log
+    keeps one line per vote. Returns False when that line is no longer in the log."""
+    with _WRITE_LOCK:
+        if not path.exists():
+            return False
+        lines = path.read_text("utf-8").splitlines()
+        for i in range(len(lines) - 1, -1, -1):
+            try:
+                stored = json.loads(lines[i])
+            except json.JSONDecodeError:
+                continue
+            if stored == dict(record):
+                stored["comment"] = (comment or "").strip()
+                lines[i] = json.dumps(stored, ensure_ascii=False)
+                temp = path.with_suffix(path.suffix + ".tmp")
+                temp.write_text("\n".join(lines) + "\n", "utf-8")
+                os.replace(temp, path)  # a reader sees the old log or the new one, never half of it
+                return True
+    return False
 
 
 def read_feedback(path: Path) -> tuple[list[dict[str, Any]], int]:

@@ -24,6 +24,8 @@ from assistant.web.html_parts import (
 )
 
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+# *Zie ook:* and the like; not a "*" inside a word or next to a space (after **bold** is done).
+ITALIC_RE = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
 
 
@@ -41,7 +43,7 @@ def source_anchor(aid: str, n: int) -> str:
 def _inline(text: str, aid: str, n_sources: int) -> str:
     """Escape one paragraph of answer Markdown, then bold and [n] links."""
     out = lines_to_html(text)
-    out = BOLD_RE.sub(r"<strong>\1</strong>", out)
+    out = ITALIC_RE.sub(r"<em>\1</em>", BOLD_RE.sub(r"<strong>\1</strong>", out))
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
@@ -140,7 +142,7 @@ def answer_html(
         items = "".join(source_html(s, aid) for s in answer.sources)
         sources = (
             f'<details class="bronnen" open><summary>Bronnen ({len(answer.sources)}) — '
-            f"klik op [n] in het antwoord om naar de bron te gaan</summary>{items}</details>"
+            f"tik of klik op [n] in het antwoord om de bron te openen</summary>{items}</details>"
         )
     busy = "" if complete else '<p class="bezig">bezig…</p>'
     return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}{sources}</div>'
@@ -185,7 +187,7 @@ def scope_badge_html(description: str) -> str:
 
 def answer_plain_text(answer: Answer) -> str:
     """The answer as plain text with a numbered source list, to paste into a memo."""
-    body = BOLD_RE.sub(r"\1", answer.answer).strip()
+    body = ITALIC_RE.sub(r"\1", BOLD_RE.sub(r"\1", answer.answer)).strip()
     lines = [f"Vraag: {answer.question}", "", body]
     if answer.sources:
         lines += ["", "Bronnen:"]

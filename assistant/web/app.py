@@ -29,7 +29,7 @@ from assistant.search.scope import Scope
 from assistant.types import ANSWER_STYLES
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
-from assistant.web.assets import ABOUT, CSS, JS, LOGIN_MESSAGE, STARTERS
+from assistant.web.assets import ABOUT, CSS, HEAD, JS, LOGIN_MESSAGE, STARTERS
 from assistant.web.chat import (
     FILTERS,
     QUESTION_PLACEHOLDER,
@@ -48,6 +48,9 @@ offline.apply()  # already done by `import assistant`; gradio reads these variab
 import gradio as gr  # noqa: E402
 
 PRIVATE = "private"  # UI events are not API endpoints; only /ask is
+# The chat column's minimum width: below about twice this the settings column moves under the chat
+# (a tablet held upright, a phone). assets.NARROW is the same break in the style sheet and script.
+NARROW_CHAT_WIDTH = 560
 
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
@@ -111,46 +114,60 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             "</p></header>"
         )
         who = gr.HTML("", elem_id="gebruiker")
-        with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab("Vraag en antwoord", id="chat"), gr.Row():
-                with gr.Column(scale=3):
+        # "wrap": on a phone the tab bar wraps instead of hiding tabs behind an unlabelled "..." menu.
+        with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
+            # The two columns sit side by side while both minimum widths fit (desktop, a tablet held
+            # landscape); narrower, the settings column wraps below the conversation.
+            with gr.Tab("Vraag en antwoord", id="chat"), gr.Row(elem_classes="chat-rij"):
+                with gr.Column(scale=3, min_width=NARROW_CHAT_WIDTH):
                     with gr.Row(elem_classes="afbakening-rij"):
                         badge = gr.HTML("", elem_id="afbakening")
                         clear_btn = gr.Button(
                             "✕ Zoek weer overal", size="sm", visible=False, elem_id="wis-afbakening", scale=0
                         )
+                    # autoscroll off: the page script shows the new question and the answer's first
+                    # lines instead of the end of the last source card (assets.JS). On narrow screens
+                    # the style sheet lets the box grow, so the page has one scroll.
                     chatbot = gr.Chatbot(
                         label="Gesprek",
                         elem_id="gesprek",
-                        height=640,
+                        height="min(640px, 62vh)",
+                        autoscroll=False,
                         buttons=["copy"],
                         latex_delimiters=[],
                         sanitize_html=True,
                         allow_tags=False,
                         feedback_options=("Like", "Dislike"),
                         layout="bubble",
-                        placeholder="Stel een vraag over ambtelijke fusie, of kies rechts een "
-                        "voorbeeldvraag. Elk antwoord citeert letterlijk uit de bronnen.",
+                        placeholder="Stel een vraag over ambtelijke fusie, of kies een voorbeeldvraag "
+                        "onder “Instellingen en voorbeelden”. Elk antwoord citeert letterlijk uit de bronnen.",
                     )
-                    with gr.Row():
+                    with gr.Row(elem_id="vraagbalk"):
                         question = gr.Textbox(
                             show_label=False,
                             scale=5,
+                            min_width=180,
                             elem_id="vraag",
                             placeholder=QUESTION_PLACEHOLDER,
                             max_lines=4,
                             autofocus=True,
                         )
-                        send = gr.Button("Vraag", variant="primary", scale=1, elem_id="verstuur")
-                    with gr.Row():
+                        send = gr.Button("Vraag", variant="primary", scale=1, min_width=88, elem_id="verstuur")
+                    # Shown once a thumb is tapped: the vote is stored at once, the comment amends it.
+                    with gr.Row(visible=False, elem_id="toelichting-rij") as comment_row:
                         comment = gr.Textbox(
-                            label="Toelichting bij je 👍/👎 (optioneel)",
+                            label="Toelichting (optioneel)",
                             scale=4,
+                            min_width=220,
                             elem_id="toelichting",
-                            placeholder="Wat was goed of wat ontbrak? Klik daarna op de duim onder het antwoord.",
+                            placeholder="Wat was goed of wat ontbrak?",
                         )
-                        copy_btn = gr.Button("Kopieer met bronnen", scale=1, elem_id="kopieer")
-                        new_btn = gr.Button("Nieuw gesprek", scale=1, elem_id="nieuw")
+                        comment_btn = gr.Button(
+                            "Verstuur toelichting", scale=1, min_width=140, elem_id="verstuur-toelichting"
+                        )
+                    with gr.Row():
+                        copy_btn = gr.Button("Kopieer met bronnen", min_width=140, elem_id="kopieer")
+                        new_btn = gr.Button("Nieuw gesprek", min_width=140, elem_id="nieuw")
                     copied = gr.Textbox(
                         label="Antwoord met bronnen (om te plakken)",
                         lines=8,
@@ -158,11 +175,15 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                         buttons=["copy"],
                         elem_id="kopie",
                     )
-                with gr.Column(scale=2, min_width=280):
-                    style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
-                    doc_filter = gr.Radio(list(FILTERS), value="Alle documenten", label="Zoeken in", elem_id="filter")
-                    starters = []
-                    with gr.Accordion("Voorbeeldvragen", open=True, elem_id="voorbeelden"):
+                with gr.Column(scale=2, min_width=300):
+                    # Open on a wide screen; the page script folds it on a narrow one (assets.JS).
+                    with gr.Accordion("Instellingen en voorbeelden", open=True, elem_id="instellingen"):
+                        style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
+                        doc_filter = gr.Radio(
+                            list(FILTERS), value="Alle documenten", label="Zoeken in", elem_id="filter"
+                        )
+                        starters = []
+                        gr.Markdown("**Voorbeeldvragen**", elem_id="voorbeelden")
                         for group, questions in STARTERS:
                             gr.Markdown(f"**{group}**", elem_classes="groep")
                             starters += [gr.Button(q, size="sm", elem_classes="starter") for q in questions]
@@ -203,7 +224,10 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
         for button in starters:
             button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
-        chatbot.like(chat_handlers.on_like, [sessie, comment], comment, api_visibility=PRIVATE)
+        voted = gr.State(None)
+        chatbot.like(chat_handlers.on_like, sessie, [voted, comment_row, comment], api_visibility=PRIVATE)
+        for trigger in (comment_btn.click, comment.submit):
+            trigger(chat_handlers.on_comment, [voted, comment], [voted, comment_row, comment], api_visibility=PRIVATE)
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
         new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE)
         section_outputs = [tabs, section_view, current, ask_here, picker]
@@ -225,7 +249,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
 
 def launch_options() -> dict[str, Any]:
     theme = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
-    return {"theme": theme, "css": CSS, "js": JS, "footer_links": []}
+    return {"theme": theme, "css": CSS, "js": JS, "head": HEAD, "footer_links": []}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -50,6 +50,11 @@ De handreiking is van 2014: passages die later zijn gewijzigd, krijgen de meldin
 *Let op: bijgewerkt*. Controleer belangrijke punten altijd in de bron.
 """
 
+# Below this viewport width (a tablet held upright, a phone) the page is one column with one scroll:
+# the settings fold under the chat, the chat box grows with the page, the question bar sticks to
+# the bottom, and sources start folded. app.NARROW_CHAT_WIDTH makes Gradio's row wrap about here.
+NARROW = 959
+
 CSS = """
 .kop h1 { margin: 0; font-size: 1.6rem; }
 .kop p { margin: .2rem 0 0; color: var(--body-text-color-subdued); }
@@ -68,7 +73,7 @@ a.bronlink { font-weight: 600; text-decoration: none; padding: 0 .1em; border-ra
 details.bronnen { margin-top: .6rem; border-top: 1px solid var(--border-color-primary); padding-top: .3rem; }
 details.bronnen summary { cursor: pointer; font-weight: 600; }
 .bron { margin: .5rem 0; padding: .4rem .6rem; border: 1px solid var(--border-color-primary);
-        border-radius: 6px; scroll-margin-top: 4rem; }
+        border-radius: 6px; }
 .bron.uitgelicht { outline: 3px solid #5b8def; }
 .bron-meta { color: var(--body-text-color-subdued); font-size: .9em; }
 .bron-pad { font-size: .9em; margin: .15rem 0; }
@@ -102,13 +107,115 @@ table.documenten { width: 100%; border-collapse: collapse; font-size: .9em; }
 table.documenten th, table.documenten td { border-bottom: 1px solid var(--border-color-primary);
                                            padding: .25rem .4rem; text-align: left; vertical-align: top; }
 .gebruiker { text-align: right; margin: 0; font-size: .9em; }
+/* Empty blocks (no login line, no search scope) take no room. */
+#gebruiker:not(:has(.gebruiker)), .afbakening-rij:not(:has(.afbakening)) { display: none; }
+.gr-accordion > .label-wrap { align-items: center; }
 """
 
-# Runs once on page load: [n] links scroll to their source; links to #sectie=<key> open that
-# section in the Handboek tab through a hidden textbox + button (the Python side does the rest).
+
+# The narrow-screen layout and the touch sizes. Gradio gives the chat box an inline height; only
+# !important overrides it. Gradio scopes `css` to the elements inside .contain, so the rules for
+# the containers around it go into the page head (HEAD).
+CSS += (
+    """
+@media (max-width: NARROWpx) {
+  .chat-rij > .column { min-width: 100% !important; }
+  #gesprek, #gesprek .wrapper, #gesprek .bubble-wrap { height: auto !important; max-height: none !important;
+                                                       overflow: visible !important; }
+  #gesprek .bubble-wrap { min-height: 10rem; padding-top: 52px; }  /* room for the 44 px clear button */
+  #vraagbalk { position: sticky; bottom: 0; z-index: 20; flex-wrap: nowrap; padding: .4rem 0;
+               background: var(--body-background-fill); box-shadow: 0 -8px 12px -10px rgba(0, 0, 0, .35); }
+  #gesprek .message-row { max-width: calc(100% - .5rem) !important; margin: .6rem .25rem .4rem !important; }
+  #gesprek .message-row .message { padding: .25rem .5rem; }
+  #inhoud { max-height: none !important; overflow: visible !important; }  /* the tree: one scroll too */
+  .kop h1 { font-size: 1.3rem; }
+  .kop p { font-size: .9rem; }
+}
+@media (max-width: NARROWpx), (pointer: coarse) {
+  button, [role=tab], .gr-accordion > .label-wrap, #stijl label, #filter label, details.bronnen summary {
+    min-height: 44px; }
+  #gesprek .message-buttons button, #gesprek button[aria-label], #gesprek .icon-button {
+    min-width: 44px; min-height: 44px; }
+  #vraag textarea { min-height: 44px; font-size: 16px; }  /* 16px: iOS does not zoom into the field */
+  details.bronnen summary { padding: .55rem 0; }  /* a list item still: it keeps its ▸ marker */
+  /* [n] sits in a sentence; a larger invisible area around it takes the tap */
+  a.bronlink { position: relative; }
+  a.bronlink::after { content: ""; position: absolute; left: 50%; top: 50%; width: 44px; height: 44px;
+                      transform: translate(-50%, -50%); }
+}
+"""
+).replace("NARROW", str(NARROW))
+
+# The sticky question bar needs no scrolling box between it and the window, and .gradio-container
+# has overflow: hidden (which makes one); clip hides the same without that. Less side padding on
+# a phone leaves the answer room.
+HEAD = (
+    """<style>
+@media (max-width: NARROWpx) {
+  .gradio-container { overflow: clip !important; }
+  .gradio-container > .main { padding-left: 10px !important; padding-right: 10px !important; }
+}
+</style>"""
+).replace("NARROW", str(NARROW))
+
+# Runs once on page load. [n] links open and show their source card; links to #sectie=<key> open
+# that section in the Handboek tab through a hidden textbox + button (the Python side does the rest).
+# A new question is placed at the top of the chat box and of the window, so the answer's first lines
+# follow it (the chatbot's own autoscroll is off: it showed the end of the last source card).
+# On a narrow screen the settings and each answer's sources start folded, and a section opened in the
+# Handboek tab is scrolled into view.
 JS = """
 () => {
   document.documentElement.lang = 'nl';  // the page is Dutch (Gradio's template says "en")
+  const narrow = window.matchMedia('(max-width: NARROWpx)');
+  const MARGIN = 8;
+  // Scroll every scrolling box around `el` so that el's top is at the box's top, then the window
+  // when el's top is not in its upper part (`upTo`: share of the window height).
+  const reveal = (el, upTo, behavior) => {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (/(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1) {
+        const delta = el.getBoundingClientRect().top - box.getBoundingClientRect().top - MARGIN;
+        box.scrollTo({ top: box.scrollTop + delta, behavior });
+      }
+    }
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * upTo) window.scrollBy({ top: top - MARGIN, behavior });
+  };
+  let asked = 0, settingsSeen = false, section = '';
+  const sourcesSeen = new WeakSet();
+  const onChange = () => {
+    const settings = document.querySelector('#instellingen > .label-wrap');
+    if (settings && !settingsSeen) {
+      settingsSeen = true;
+      if (narrow.matches && settings.classList.contains('open')) settings.click();
+    }
+    const questions = document.querySelectorAll('#gesprek .vraag');
+    if (questions.length > asked) {
+      const last = questions[questions.length - 1];
+      reveal(last.closest('.message-row') || last, 0.35, 'instant');
+      // On a phone the keyboard would cover the answer; the field is one tap away at the bottom.
+      if (narrow.matches && document.activeElement?.closest('#vraag')) document.activeElement.blur();
+    }
+    asked = questions.length;
+    // A section opened in the Handboek tab lies below the long tree on a narrow screen: show it.
+    const heading = document.querySelector('#sectie h2');
+    const opened = heading ? heading.textContent : '';
+    if (opened && opened !== section && narrow.matches) reveal(document.querySelector('#vraag-hier'), 0.35, 'instant');
+    section = opened;
+    for (const details of document.querySelectorAll('#gesprek details.bronnen')) {
+      if (sourcesSeen.has(details)) continue;
+      sourcesSeen.add(details);
+      if (narrow.matches) details.open = false;
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; onChange(); });
+  }).observe(document.body, { childList: true, subtree: true });
+  onChange();
   document.addEventListener('click', (event) => {
     const link = event.target.closest && event.target.closest('a');
     if (!link) return;
@@ -129,11 +236,11 @@ JS = """
       if (!target) return;
       const details = target.closest('details');
       if (details) details.open = true;
-      target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      reveal(target, 0.5, 'smooth');
       target.classList.add('uitgelicht');
       setTimeout(() => target.classList.remove('uitgelicht'), 2500);
       history.replaceState(null, '', href);
     }
   }, true);
 }
-"""
+""".replace("NARROW", str(NARROW))

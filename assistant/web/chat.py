@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import gradio as gr
 
 from assistant.admin.catalog import Catalog
-from assistant.admin.feedback import append_feedback
+from assistant.admin.feedback import add_comment, append_feedback
 from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
@@ -32,7 +32,7 @@ STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
 FILTERS = {"Alle documenten": None, "Alleen handreiking": "handbook", "Alleen praktijkvoorbeelden": "case"}
 GENERIC_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw of stel de vraag anders."
 STREAM_PAUSE = 0.03  # seconds between streamed sentences
-QUESTION_PLACEHOLDER = "Stel je vraag over ambtelijke fusie…"
+QUESTION_PLACEHOLDER = "Stel je vraag…"  # short: it fits one line beside the button on a phone
 
 
 def empty_session() -> dict:
@@ -130,18 +130,30 @@ class ChatHandlers:
         }
         yield chat, sessie
 
-    def on_like(self, sessie: dict, comment: str, data: gr.LikeData) -> str:
-        """Store a 👍/👎 with the optional comment; clears the comment box once stored."""
+    def on_like(self, sessie: dict, data: gr.LikeData) -> tuple:
+        """Store a 👍/👎 at once (a vote is never lost for want of a comment), then offer the
+        comment box, which amends that vote (`on_comment`)."""
         record = sessie["records"].get(str(data.index))
         if record is None or data.liked not in (True, False):
-            return comment
-        append_feedback(
+            return gr.skip(), gr.skip(), gr.skip()
+        stored = append_feedback(
             self.settings.feedback_log,
             question=record["question"],
             answer=record["answer"],
             sources=record["sources"],
             vote="like" if data.liked else "dislike",
-            comment=comment,
         )
-        gr.Info("Bedankt! Je beoordeling is opgeslagen.", title="Feedback")
-        return ""
+        gr.Info("Bedankt! Je beoordeling is opgeslagen. Wil je iets toelichten?", title="Feedback")
+        label = f"Toelichting bij je {'👍' if data.liked else '👎'} (optioneel)"
+        return stored, gr.update(visible=True), gr.update(value="", label=label)
+
+    def on_comment(self, voted: dict | None, comment: str) -> tuple:
+        """Add the comment to the vote just stored, and fold the comment box again."""
+        if not voted:
+            return gr.skip(), gr.update(visible=False), gr.skip()
+        if not (comment or "").strip():
+            gr.Warning("Typ eerst een toelichting, of laat het veld leeg: je stem is al opgeslagen.", title="Let op")
+            return gr.skip(), gr.skip(), gr.skip()
+        add_comment(self.settings.feedback_log, voted, comment)
+        gr.Info("Bedankt voor je toelichting!", title="Feedback")
+        return None, gr.update(visible=False), ""
