@@ -161,7 +161,7 @@ class Assistant:
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.
             scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
-            quotes = select_quotes(scored, style)
+            quotes = select_quotes(scored, style, other_kind=asks_for_practice(text))
             practice = self._practice(text, quotes, retrieval, index) if style != "kort" else []
             body, sources = compose(text, quotes, practice, scored, style)
             sources = [_with_note(source, index.notes) for source in sources]
