@@ -24,6 +24,9 @@ from assistant.web.html_parts import (
 )
 
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+# compose.py's labels in italics ("*Zie ook:*", "*<title>:*"); only a span ending in ":" so that a
+# lone asterisk in a quoted passage is not taken for emphasis.
+LABEL_RE = re.compile(r"(?<!\*)\*([^*\n]+?:)\*(?!\*)")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
 
 
@@ -42,6 +45,7 @@ def _inline(text: str, aid: str, n_sources: int) -> str:
     """Escape one paragraph of answer Markdown, then bold and [n] links."""
     out = lines_to_html(text)
     out = BOLD_RE.sub(r"<strong>\1</strong>", out)
+    out = LABEL_RE.sub(r"<em>\1</em>", out)
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
@@ -185,7 +189,7 @@ def scope_badge_html(description: str) -> str:
 
 def answer_plain_text(answer: Answer) -> str:
     """The answer as plain text with a numbered source list, to paste into a memo."""
-    body = BOLD_RE.sub(r"\1", answer.answer).strip()
+    body = LABEL_RE.sub(r"\1", BOLD_RE.sub(r"\1", answer.answer)).strip()
     lines = [f"Vraag: {answer.question}", "", body]
     if answer.sources:
         lines += ["", "Bronnen:"]
