@@ -59,6 +59,9 @@ DELETE_CACHE = (3600, 3600)
 # Answers take 30-500 ms, one at a time per kind: 64 waiting requests is at most ~30 s of work.
 # Beyond that a client gets "queue full" at once instead of the queue growing without bound.
 QUEUE_MAX_SIZE = 64
+# /ask's parameters after `question`, with ask_json's defaults: the guard completes a REST call
+# that sends fewer (Gradio needs them all).
+ASK_DEFAULTS: tuple[Any, ...] = ("", None, "uitgebreid", "", "", 0, "")
 
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
@@ -242,7 +245,7 @@ def launch_options() -> dict[str, Any]:
 def guarded_launch_options(settings: Settings, login: bool, guard: Guard | None = None) -> dict[str, Any]:
     """Options for demo.launch that bound memory and disk and put the guard (guard.py) in front
     of every route; with login, the guard also checks passwords."""
-    guard = guard or Guard(settings, login)
+    guard = guard or Guard(settings, login, api_defaults={"ask": ASK_DEFAULTS})
     auth = {"auth": guard.auth, "auth_message": LOGIN_MESSAGE} if login else {}
     max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
     return {

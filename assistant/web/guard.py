@@ -9,13 +9,18 @@
   refuses POST /login from a blocked address with 429, ends the session of a user who was removed
   or whose session is older than ASSISTANT_SESSION_HOURS (it drops Gradio's token, so Gradio sees
   nobody logged in), and refuses Gradio's upload route to anyone but an admin.
+- The REST routes of the API (/gradio_api/call/ask, ...) get their `data` list completed with the
+  parameters' defaults: Gradio itself needs every value and otherwise answers a call with only a
+  question by an empty error and a server traceback. A body over MAX_API_BODY gets 413.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -32,6 +37,9 @@ CLIENT_ADDRESS: contextvars.ContextVar[str] = contextvars.ContextVar("client_add
 FORBIDDEN_HOST = "Deze app is alleen bereikbaar via 127.0.0.1 of localhost."
 UPLOAD_REFUSED = "Alleen beheerders mogen bestanden uploaden."
 UPLOAD_ROUTES = ("/upload", "/process_recording")  # Gradio's routes that write a client's file to disk
+API_ROUTES = ("/gradio_api/call/v2/", "/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
+MAX_API_BODY = 4 * 1024 * 1024  # a question is cut to 1000 characters and history to 10 turns anyway
+TOO_LARGE = "Het verzoek is te groot."
 
 
 def host_name(host_header: str) -> str:
@@ -43,8 +51,15 @@ def host_name(host_header: str) -> str:
 
 
 class Guard:
-    def __init__(self, settings: Settings, login: bool, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        login: bool,
+        clock: Clock | None = None,
+        api_defaults: dict[str, Sequence[Any]] | None = None,
+    ) -> None:
         self.login = login
+        self.api_defaults = dict(api_defaults or {})  # api name -> every parameter's default, in order
         self.users = UserStore(settings.users_file)
         self.throttle = LoginThrottle(clock) if clock else LoginThrottle()
         self.sessions = Sessions(settings.session_hours, clock) if clock else Sessions(settings.session_hours)
@@ -99,12 +114,28 @@ class GuardMiddleware:
                 return
             await refusal(scope, receive, send)
             return
+        defaults = self._api_defaults(scope)
+        if defaults is not None:
+            body = await _read_body(receive, MAX_API_BODY)
+            if body is None:
+                await PlainTextResponse(TOO_LARGE, status_code=413)(scope, receive, send)
+                return
+            body = _complete_data(body, defaults)
+            scope = {**scope, "headers": _with_length(scope["headers"], len(body))}
+            receive = _replay(body, receive)
         address = scope["client"][0] if scope.get("client") else ""
         reset = CLIENT_ADDRESS.set(address)
         try:
             await self.app(scope, receive, send)
         finally:
             CLIENT_ADDRESS.reset(reset)
+
+    def _api_defaults(self, scope: dict) -> Sequence[Any] | None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            return None
+        path = scope.get("path", "").rstrip("/")
+        prefix = next((p for p in API_ROUTES if path.startswith(p)), None)
+        return None if prefix is None else self.guard.api_defaults.get(path[len(prefix) :])
 
     def _refusal(self, scope: dict) -> Any:
         guard = self.guard
@@ -129,6 +160,56 @@ class GuardMiddleware:
         if path.endswith(UPLOAD_ROUTES) and guard.users.role(user) != "admin":
             return PlainTextResponse(UPLOAD_REFUSED, status_code=403)
         return None
+
+
+async def _read_body(receive: Any, limit: int) -> bytes | None:
+    """The request body, or None once it passes `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _complete_data(body: bytes, defaults: Sequence[Any]) -> bytes:
+    """`{"data": [question]}` -> `{"data": [question, <the other defaults>]}`; any other body
+    goes on unchanged for Gradio to refuse (422)."""
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        return body
+    if not isinstance(request, dict) or not isinstance(request.get("data"), list):
+        return body
+    data = request["data"]
+    if len(data) >= len(defaults):
+        return body
+    return json.dumps({**request, "data": [*data, *defaults[len(data) :]]}).encode()
+
+
+def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
+    kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"transfer-encoding")]
+    return [*kept, (b"content-length", str(length).encode())]
+
+
+def _replay(body: bytes, original: Any) -> Any:
+    """The (completed) body once, then the client's own messages (its disconnect)."""
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive
 
 
 def _forbidden_host() -> PlainTextResponse:
