@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -16,6 +19,8 @@ from assistant.admin.users import UserStore
 from assistant.config import Settings
 from assistant.web import app as web_app
 from assistant.web.guard import CLIENT_ADDRESS, Guard, GuardMiddleware, host_name
+
+T = TypeVar("T")
 
 
 class FakeClock:
@@ -40,12 +45,19 @@ def settings(tmp_path: Path) -> Settings:
     return settings
 
 
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a fresh event loop in its own thread: the browser tests' Playwright keeps a loop
+    running in the main thread, where asyncio.run() is refused."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _login(guard: Guard, user: str, password: str, address: str = "10.0.0.7") -> bool:
     async def attempt() -> bool:
         CLIENT_ADDRESS.set(address)
         return await guard.auth(user, password)
 
-    return asyncio.run(attempt())
+    return _run(attempt())
 
 
 def test_after_the_free_failures_even_the_right_password_waits_out_the_back_off(settings, caplog) -> None:
@@ -96,7 +108,7 @@ def test_passwords_are_checked_off_the_event_loop(settings, monkeypatch) -> None
     async def attempt() -> tuple[bool, int]:
         return await guard.auth("anna", "juist-wachtwoord"), threading.get_ident()
 
-    ok, loop_thread = asyncio.run(attempt())
+    ok, loop_thread = _run(attempt())
     assert ok and threads and threads[0] != loop_thread
 
 
