@@ -35,6 +35,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from assistant.index.ingest import build_index
+    from assistant.index.lock import LockOwner
 
     bars: dict[str, tqdm] = {}
 
@@ -45,7 +46,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         bar.n = done
         bar.refresh()
 
-    report = build_index(settings, progress=progress, force=args.force)
+    def waiting(owner: LockOwner) -> None:
+        who = f"process {owner.pid}, started {owner.since}" if owner.pid else "another process"
+        print(
+            f"Another ingest is running on {settings.index_dir} ({who}); waiting for it to finish…",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    report = build_index(settings, progress=progress, force=args.force, wait=not args.no_wait, on_wait=waiting)
     for bar in bars.values():
         bar.close()
     for item in report.skipped:
@@ -221,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="build or update index/ from corpus/")
     p.add_argument("--force", action="store_true", help="write a new version even if nothing changed")
+    p.add_argument("--no-wait", action="store_true", help="fail at once if another ingest is running")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help='answer a question ("-": JSON Lines from stdin)')

@@ -51,6 +51,8 @@ class Settings:
     # Users and roles for the browser app (login is required off loopback).
     users_file: Path = field(default_factory=lambda: _env_path("ASSISTANT_USERS", PROJECT_ROOT / "var" / "users.json"))
     max_upload_mb: float = field(default_factory=lambda: _env_float("ASSISTANT_MAX_UPLOAD_MB", 20.0))
+    # A login lasts this long (a working day plus margin); a removed user is logged out at once.
+    session_hours: float = field(default_factory=lambda: _env_float("ASSISTANT_SESSION_HOURS", 12.0))
 
     @property
     def feedback_log(self) -> Path:

@@ -35,3 +35,12 @@ class ConfigurationError(AssistantError):
 
 class BadRequest(AssistantError):
     """A question or history a client sent in a shape the assistant cannot read."""
+
+
+class IngestBusy(AssistantError):
+    """Another process is building this index (index/lock.py)."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        who = f" (proces {pid})" if pid else ""
+        super().__init__(f"Er loopt al een indexering{who}. Wacht tot die klaar is en probeer het dan opnieuw.")

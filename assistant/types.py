@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,6 +16,18 @@ DocType = Literal["handbook", "case", "law", "study", "document"]
 SectionKind = Literal["text", "box", "footnote", "references"]
 
 SECTION_SEPARATOR = " > "
+
+# Any "[" or "]" that is not part of a citation marker [n]: escaping them means no Markdown link,
+# image or reference definition (whatever its scheme: javascript:, data:, ...) can form.
+_NON_CITATION_BRACKET_RE = re.compile(r"\[(?!\d+\])|(?<!\[\d)(?<!\[\d\d)(?<!\[\d\d\d)\]")
+
+
+def safe_markdown(markdown: str) -> str:
+    """The answer's Markdown made safe for a client that renders it: a document's `<script>`,
+    `<img onerror>` or `[x](javascript:...)` comes out as text. `&`, `<` and `>` become entities
+    (no raw HTML, no autolinks), and brackets other than the [n] markers are backslash-escaped."""
+    escaped = markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NON_CITATION_BRACKET_RE.sub(lambda m: "\\" + m.group(0), escaped)
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,9 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
-            "answer": self.answer,
+            # Markdown from corpus text: escaped for clients that render it. The sources' `text`
+            # and `quote` stay the documents' exact plain text (a client shows them as text).
+            "answer": safe_markdown(self.answer),
             "answered": self.answered,
             "mode": self.mode,
             "sources": [s.to_json() for s in self.sources],

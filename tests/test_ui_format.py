@@ -127,8 +127,25 @@ def test_toc_and_section_view() -> None:
     assert "&lt;b&gt;" in fmt.scope_badge_html("sectie “<b>”")
 
 
-def test_emphasis_is_shown_not_its_asterisks() -> None:
-    related = Answer("Vraag?", "Het antwoord. [1]\n\n*Zie ook:* G · Ambitie", True, "extractive", answer().sources)
-    html = fmt.answer_html(related, "a1", {})
-    assert "<em>Zie ook:</em> G · Ambitie" in html and "*" not in html
-    assert "Zie ook: G · Ambitie" in fmt.answer_plain_text(related)
+def test_labels_are_italic_in_the_chat_and_plain_in_the_copy() -> None:
+    case = chunk("Laren en Blaricum delen een griffie.", ("Bestuur",), None, "case")
+    sources = (Source(1, case, "Laren en Blaricum delen een griffie.", 0.9),)
+    body = "*BEL Combinatie:* Laren en Blaricum delen een griffie. [1]\n\n*Zie ook:* G · Ambitie · 5 * 3 = 15"
+    result = Answer("Wie deelt een griffie?", body, True, "extractive", sources)
+    html = fmt.answer_html(result, "a1", {})
+    assert "<em>BEL Combinatie:</em>" in html and "<em>Zie ook:</em>" in html
+    assert "*BEL" not in html and "Zie ook:*" not in html and "5 * 3 = 15" in html
+    text = fmt.answer_plain_text(result)
+    assert "BEL Combinatie: Laren" in text and "Zie ook: G" in text and "*" not in text.replace("5 * 3", "")
+
+
+def test_api_markdown_escapes_document_html_and_links_but_text_stays_exact() -> None:
+    hostile = f"Het bestuur besluit. {EVIL} Lees [meer](javascript:alert(3)) of ![x](data:text/html,x)."
+    source = Source(1, chunk(hostile), hostile, 0.9)
+    body = f"*Evil <b>titel</b>:* {hostile} [1]"
+    data = Answer("Wie besluit?", body, True, "extractive", (source,)).to_json()
+    markdown = data["answer"]
+    assert "<" not in markdown and ">" not in markdown  # no raw HTML, no autolink
+    assert "](" not in markdown.replace("\\](", "")  # no link or image can form
+    assert "&lt;script&gt;" in markdown and "[1]" in markdown and "\\[meer\\]" in markdown
+    assert data["sources"][0]["text"] == hostile and data["sources"][0]["quote"] in data["sources"][0]["text"]

@@ -22,6 +22,7 @@ from tests.fixtures.files import (
     make_docx,
     make_encrypted_pdf,
     make_pdf,
+    make_swollen_docx,
     make_zip,
 )
 
@@ -228,3 +229,25 @@ def test_document_status_follows_corpus_and_index(settings: Settings, tmp_path: 
     after = admin.document_statuses(settings)
     assert admin.summary(after) == "3 geïndexeerd, 1 overgeslagen; de index is bij."
     assert admin.reindex(settings, embedder=HashEmbeddings()).message.startswith("De index was al bij: 3 documenten")
+
+
+@pytest.mark.parametrize(
+    ("padding_mb", "reason"),
+    [
+        (48, "pakt uit tot 48 MB; de grens is 40 MB."),
+        (5, "is verdacht sterk gecomprimeerd (meer dan 100 keer); het wordt niet gelezen."),
+    ],
+)
+def test_a_docx_that_unpacks_large_is_refused_before_parsing(
+    settings: Settings, tmp_path: Path, padding_mb: int, reason: str
+) -> None:
+    data = make_swollen_docx(padding_mb)
+    assert len(data) < 300 * 1024  # small on the wire
+    with pytest.raises(UploadRefused) as refused:
+        check_upload(settings, _file(tmp_path, "bom.docx", data))
+    assert str(refused.value) == f"“bom.docx” is geweigerd: het bestand {reason}"
+    # Placed in the corpus directly, ingest skips it by name and indexes the rest.
+    (settings.corpus_dir / "bom.docx").write_bytes(data)
+    (settings.corpus_dir / "a.md").write_text("# A\n\nTekst over de fusie.\n", "utf-8")
+    report = build_index(settings, embedder=HashEmbeddings())
+    assert report.skipped == [{"file": "bom.docx", "reason": f"bom.docx overgeslagen: {reason}"}]

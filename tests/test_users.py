@@ -54,7 +54,7 @@ def test_file_holds_argon2_hashes_not_passwords_and_is_private(store: UserStore)
     assert user["password_hash"].startswith("$argon2id$")
     assert set(user) == {"username", "role", "password_hash", "created"}
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert [p.name for p in store.path.parent.iterdir()] == ["users.json"]  # no temporary file left
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["users.json", "users.json.lock"]  # no temp file
 
 
 def test_write_is_atomic_a_failed_write_keeps_the_old_file(store: UserStore, monkeypatch) -> None:
@@ -68,7 +68,7 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(store: UserStore, mon
     with pytest.raises(OSError, match="disk vol"):
         store.add("bert", "twee")
     assert store.path.read_bytes() == before
-    assert [p.name for p in store.path.parent.iterdir()] == ["users.json"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["users.json", "users.json.lock"]
 
 
 def test_errors_name_the_problem(store: UserStore) -> None:
@@ -147,3 +147,45 @@ def test_cli_users_add_list_remove(tmp_path: Path, monkeypatch, capsys) -> None:
     assert capsys.readouterr().err.strip() == "Error: Het wachtwoord is leeg. Kies een wachtwoord."
     assert [u.username for u in store.users()] == ["anna"]
     assert Settings().users_file == users_file
+
+
+@pytest.mark.slow
+def test_ten_concurrent_users_add_processes_keep_all_ten(tmp_path: Path) -> None:
+    """`assistant users add` run 10 times at once: every account lands in the file."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "ASSISTANT_USERS": str(tmp_path / "users.json")}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "users", "add", f"gebruiker{i}", "--password-stdin"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(10)
+    ]
+    # Release them together: wait until each one blocks reading its password from the pipe.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not all(_reading_pipe(p.pid) for p in processes):
+        time.sleep(0.05)
+    for i, process in enumerate(processes):
+        process.stdin.write(f"wachtwoord{i}\n")
+        process.stdin.flush()
+    results = [p.communicate(timeout=300) for p in processes]
+    assert all(p.returncode == 0 for p in processes), results
+    store = UserStore(tmp_path / "users.json")
+    assert sorted(u.username for u in store.users()) == sorted(f"gebruiker{i}" for i in range(10))
+    assert store.check("gebruiker7", "wachtwoord7")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["users.json", "users.json.lock"]  # no temporary file
+
+
+def _reading_pipe(pid: int) -> bool:
+    try:
+        return "pipe_read" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False

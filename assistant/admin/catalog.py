@@ -171,7 +171,8 @@ def reindex(
     if not _reindex_lock.acquire(blocking=False):
         raise ReindexBusy()
     try:
-        report = build_index(settings, progress=progress, embedder=embedder)
+        # wait=False: a re-index from the CLI holds the index; say so instead of blocking the tab.
+        report = build_index(settings, progress=progress, embedder=embedder, wait=False)
     finally:
         _reindex_lock.release()
     documents = len(report.manifest.documents) if report.manifest else 0

@@ -3,7 +3,9 @@
 The file (settings.users_file, default var/users.json) looks like
 `{"users": [{"username": "anna", "role": "admin", "password_hash": "$argon2id$...", "created": "..."}]}`.
 It is written atomically (temporary file + os.replace) with mode 0600, and read again on every
-check, so `assistant users add/remove` takes effect without restarting the app.
+check, so `assistant users add/remove` takes effect without restarting the app. Each change reads,
+edits and writes the file under a lock (`users.json.lock`, filelock), so that two `assistant users
+add` at once both land instead of the later write dropping the earlier account.
 Login is required whenever the app listens on anything other than a loopback address.
 """
 
@@ -15,9 +17,13 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from assistant.errors import AssistantError
 
@@ -109,18 +115,36 @@ class UserStore:
             raise InvalidRole(role)
         if not (password or "").strip():
             raise EmptyPassword()
-        users = self.users()
-        if any(u.username == username for u in users):
-            raise UserExists(username)
         user = User(username, role, _hasher().hash(password), time.strftime("%Y-%m-%dT%H:%M:%S"))
-        self._write([*users, user])
+        with self._locked():
+            users = self.users()
+            if any(u.username == username for u in users):
+                raise UserExists(username)
+            self._write([*users, user])
         return user
 
     def remove(self, username: str) -> None:
-        users = self.users()
-        if not any(u.username == username for u in users):
-            raise UnknownUser(username)
-        self._write([u for u in users if u.username != username])
+        with self._locked():
+            users = self.users()
+            if not any(u.username == username for u in users):
+                raise UnknownUser(username)
+            self._write([u for u in users if u.username != username])
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Read-modify-write under the file's lock; the hash is computed before, outside it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
+        while True:  # bounded waits: filelock refuses an unbounded one while this process holds it
+            try:
+                lock.acquire(timeout=1.0)
+                break
+            except Timeout:
+                continue
+        try:
+            yield
+        finally:
+            lock.release()
 
     def verify(self, username: str, password: str) -> User | None:
         """The user if the password is right, else None (also for unknown users)."""

@@ -90,7 +90,8 @@ class Assistant:
         """The live index version, reopened when `assistant ingest` has switched to a new one
         (one small manifest read per call)."""
         manifest = self.store.manifest()
-        if self._loaded is None or manifest is None or manifest.version != self._loaded.reader.manifest.version:
+        live = manifest.version if manifest else ""
+        if self._loaded is None or not live or live != self._loaded.reader.live_version:
             reader = self.store.open_reader()
             # Queries must be embedded by the model that built this index version.
             embedder = get_embedder(reader.manifest.embedder_spec)

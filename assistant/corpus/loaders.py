@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,12 @@ import yaml
 from assistant.errors import UnreadableDocument
 
 SIDECAR_SUFFIX = ".meta.yaml"
+# A .docx is a zip: bound what it unpacks to before any XML is parsed (a 0.5 MB upload that
+# unpacked to 150 MB of XML took 335 s and 1.4 GB to check). The whole handbook is 0.4 MB of text,
+# some 4 MB as Word XML; 40 MB leaves room for long documents with images. Word's XML deflates
+# 5-20x and images barely at all; a member packed more than 100x is repetition made to swell.
+MAX_DOCX_UNPACKED = 40 * 1024 * 1024
+MAX_DOCX_RATIO = 100
 
 
 @dataclass(frozen=True)
@@ -90,9 +97,30 @@ def load_pdf(path: Path) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
     return text, "laid-out", metadata, pages
 
 
+def check_docx_unpacked(path: Path) -> None:
+    """UnreadableDocument if the zip unpacks to too much or a member is compressed too strongly
+    (a zip bomb); reads only the zip's directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        raise UnreadableDocument(path.name, "is beschadigd of geen geldig Word-document.") from error
+    total = sum(e.file_size for e in entries)
+    if total > MAX_DOCX_UNPACKED:
+        raise UnreadableDocument(
+            path.name,
+            f"pakt uit tot {total // (1024 * 1024)} MB; de grens is {MAX_DOCX_UNPACKED // (1024 * 1024)} MB.",
+        )
+    if any(e.file_size > MAX_DOCX_RATIO * max(e.compress_size, 1) and e.file_size > 1024 * 1024 for e in entries):
+        raise UnreadableDocument(
+            path.name, f"is verdacht sterk gecomprimeerd (meer dan {MAX_DOCX_RATIO} keer); het wordt niet gelezen."
+        )
+
+
 def load_docx(path: Path) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
     from docx import Document as DocxDocument
 
+    check_docx_unpacked(path)
     try:
         doc = DocxDocument(str(path))
     # python-docx raises many kinds of error on a damaged file (not a zip, broken XML parts);

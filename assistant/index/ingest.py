@@ -17,6 +17,7 @@ from assistant.corpus.lists import list_places
 from assistant.corpus.loaders import corpus_files, load_document
 from assistant.errors import CorpusEmpty, UnreadableDocument
 from assistant.index.embeddings import embedder_name, get_embedder
+from assistant.index.lock import LockOwner, ingest_lock
 from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
 from assistant.index.store import IndexStore
 from assistant.text.sentences import sentence_spans
@@ -71,9 +72,18 @@ def build_index(
     progress: Progress | None = None,
     embedder: Embeddings | None = None,
     force: bool = False,
+    wait: bool = True,
+    on_wait: Callable[[LockOwner], None] | None = None,
 ) -> IngestReport:
     """Index `settings.corpus_dir` into `settings.index_dir`. Unreadable files are skipped and
-    reported; if nothing is readable, CorpusEmpty is raised and the old index stays live."""
+    reported; if nothing is readable, CorpusEmpty is raised and the old index stays live.
+    One ingest per index folder at a time: while another process builds it, wait (calling
+    `on_wait` once with its owner) or, without `wait`, raise IngestBusy."""
+    with ingest_lock(settings.index_dir, wait=wait, on_wait=on_wait):
+        return _build(settings, progress, embedder, force)
+
+
+def _build(settings: Settings, progress: Progress | None, embedder: Embeddings | None, force: bool) -> IngestReport:
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
     store = IndexStore(settings.index_dir)
@@ -110,7 +120,14 @@ def build_index(
 
     name = embedder_name(embedder)
     previous = store.manifest()
-    if not force and previous is not None and previous.embedder == name and _same_documents(previous, records):
+    # "Up to date" only if the live version's collections are really there; else rebuild.
+    if (
+        not force
+        and previous is not None
+        and previous.embedder == name
+        and _same_documents(previous, records)
+        and store.is_complete(previous)
+    ):
         return IngestReport(previous, len(chunks), 0, len(chunks), skipped, True, time.perf_counter() - started)
 
     unique = list({c.id: c for c in chunks}.values())  # identical text in one section: index once

@@ -5,28 +5,35 @@ Nothing else in the package touches Chroma. Layout of the index folder:
 - `current.json`: the manifest naming the live collections, the embedder and every document's
   hash, date and chunk count. It is replaced atomically (os.replace) only after a new version is
   completely written, so a failed or killed ingest leaves the previous version answering.
+- `versions/<version>.json`: a copy of each kept version's manifest. If the live version's
+  collections are missing (damage, or an older build's race between two ingests), the reader
+  falls back to the newest kept version whose collections exist, and ingest rebuilds.
+Writers hold the ingest lock (lock.py): one ingest per index folder at a time.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import uuid
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.corpus.links import PracticeLink, UpdateLink
-from assistant.corpus.lists import list_places
 from assistant.errors import IndexMissing
+from assistant.index.reader import IndexReader
 from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
-from assistant.index.rows import chunk_from_row, chunk_metadata, place_of, sentence_metadata
+from assistant.index.rows import chunk_metadata, sentence_metadata
 from assistant.types import Chunk
 
+__all__ = ["DocumentRecord", "IndexReader", "IndexStore", "Manifest", "SentenceRow"]
+
+log = logging.getLogger("fusiewijzer.index")
 MANIFEST = "current.json"
+VERSIONS = "versions"
 ADD_BATCH = 1000
 
 
@@ -127,30 +134,62 @@ class IndexStore:
             embedder_spec=embedder_spec,
         )
         previous = self.manifest()
-        tmp = self.manifest_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), "utf-8")
-        os.replace(tmp, self.manifest_path)
-        self._drop_old(keep={chunk_name, sentence_name} | _names(previous))
+        text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2)
+        _write_atomic(self.index_dir / VERSIONS / f"{version}.json", text)
+        _write_atomic(self.manifest_path, text)
+        keep = [manifest] if previous is None or not self.is_complete(previous) else [manifest, previous]
+        self._drop_old(keep)
         return manifest
 
-    def _drop_old(self, keep: set[str]) -> None:
+    def _drop_old(self, keep: list[Manifest]) -> None:
         """Delete versions older than the previous one. The previous one stays for a grace
         period: a reader that opened it before the switch keeps answering from it."""
+        names = set().union(*(_names(m) for m in keep))
         for collection in self.client.list_collections():
             name = collection if isinstance(collection, str) else collection.name
-            if name not in keep:
+            if name not in names:
                 self.client.delete_collection(name)
+        for path in (self.index_dir / VERSIONS).glob("*.json"):
+            if path.stem not in {m.version for m in keep}:
+                path.unlink(missing_ok=True)
+
+    def _collection_names(self) -> set[str]:
+        return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+
+    def is_complete(self, manifest: Manifest) -> bool:
+        """Do both of the version's collections exist?"""
+        return _names(manifest) <= self._collection_names()
+
+    def kept_versions(self) -> list[Manifest]:
+        """The kept versions' manifests, newest first."""
+        found = []
+        for path in sorted((self.index_dir / VERSIONS).glob("*.json"), reverse=True):
+            try:
+                found.append(Manifest.from_json(json.loads(path.read_text("utf-8"))))
+            except (OSError, json.JSONDecodeError, TypeError, KeyError):
+                continue
+        return found
 
     def open_reader(self) -> IndexReader:
-        manifest = self.manifest()
-        if manifest is None:
-            raise IndexMissing(str(self.index_dir))
-        try:
-            chunks = self.client.get_collection(manifest.chunks_collection, embedding_function=None)
-            sentences = self.client.get_collection(manifest.sentences_collection, embedding_function=None)
-        except Exception as error:  # noqa: BLE001 - chroma raises several types for "not found"
-            raise IndexMissing(str(self.index_dir)) from error
-        return IndexReader(manifest, chunks, sentences)
+        """The live version; if its collections are missing, the newest complete kept version."""
+        live = self.manifest()
+        candidates = ([live] if live else []) + [m for m in self.kept_versions() if live is None or m != live]
+        for manifest in candidates:
+            try:
+                chunks = self.client.get_collection(manifest.chunks_collection, embedding_function=None)
+                sentences = self.client.get_collection(manifest.sentences_collection, embedding_function=None)
+            except Exception:  # noqa: BLE001 - chroma raises several types for "not found"
+                log.warning("index version %s is incomplete; trying an older one", manifest.version)
+                continue
+            return IndexReader(manifest, chunks, sentences, live_version=live.version if live else "")
+        raise IndexMissing(str(self.index_dir))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
 
 
 def _names(manifest: Manifest | None) -> set[str]:
@@ -164,84 +203,3 @@ def _vectors(collection: Any, ids: list[str]) -> dict[str, list[float]]:
         for row_id, vector in zip(rows["ids"], rows["embeddings"], strict=True):
             found[row_id] = list(vector)
     return found
-
-
-class IndexReader:
-    """Read access to one version of the index."""
-
-    def __init__(self, manifest: Manifest, chunks: Any, sentences: Any) -> None:
-        self.manifest = manifest
-        self._chunks = chunks
-        self._sentences = sentences
-        rows = chunks.get(include=["documents", "metadatas"])
-        self.chunks: list[Chunk] = [
-            chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
-        ]
-        self.chunks.sort(key=lambda c: (c.doc_id, c.start))
-        self.by_id = {c.id: c for c in self.chunks}
-        self._centroids: Any = None
-
-    def following(self, chunk_id: str) -> list[Chunk]:
-        """The chunks after `chunk_id` in its document that lie in its section or below it."""
-        chunk = self.by_id[chunk_id]
-        position = self.chunks.index(chunk)
-        out = []
-        for later in self.chunks[position + 1 :]:
-            if later.doc_id != chunk.doc_id or later.section[: len(chunk.section)] != chunk.section:
-                break
-            out.append(later)
-        return out
-
-    def dense(self, vector: list[float], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k chunk ids by cosine similarity, optionally only among `allowed` ids."""
-        if not self.chunks:
-            return []
-        # With a scope, rank everything and filter: the corpus is small (hundreds of chunks).
-        n = len(self.chunks) if allowed is not None else min(k, len(self.chunks))
-        result = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
-        pairs = [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
-        if allowed is not None:
-            pairs = [p for p in pairs if p[0] in allowed]
-        return pairs[:k]
-
-    def centroids(self) -> Any:
-        """One unit-length mean vector per document: the directions of the corpus's documents, so
-        that a short case document counts as much as the long handbook."""
-        if self._centroids is None:
-            got = self._chunks.get(include=["embeddings"])
-            doc_of = {c.id: c.doc_id for c in self.chunks}
-            by_doc: dict[str, list[Any]] = {}
-            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
-                by_doc.setdefault(doc_of[chunk_id], []).append(vector)
-            rows = [np.asarray(v, dtype=np.float32).mean(axis=0) for v in by_doc.values()]
-            matrix = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
-            self._centroids = matrix / np.where(norms > 0, norms, 1.0)
-        return self._centroids
-
-    def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
-        if not chunk_ids:
-            return []
-        rows = self._sentences.get(
-            where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
-        )
-        out = []
-        for meta, text, vector in zip(rows["metadatas"], rows["documents"], rows["embeddings"], strict=True):
-            row = SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text, place_of(meta))
-            out.append((row, list(vector)))
-        if any("paragraph" not in meta for meta in rows["metadatas"]):
-            out = self._placed(out)
-        return out
-
-    def _placed(self, rows: list[tuple[SentenceRow, list[float]]]) -> list[tuple[SentenceRow, list[float]]]:
-        """Sentence rows of an index built before places were stored, with their places worked
-        out from the chunk text as ingest does now."""
-        by_chunk: dict[str, list[tuple[SentenceRow, list[float]]]] = {}
-        for row, vector in rows:
-            by_chunk.setdefault(row.chunk_id, []).append((row, vector))
-        out = []
-        for chunk_id, group in by_chunk.items():
-            group.sort(key=lambda pair: pair[0].start)
-            places = list_places(self.by_id[chunk_id].text, [(r.start, r.end) for r, _ in group])
-            out += [(replace(r, place=place), v) for (r, v), place in zip(group, places, strict=True)]
-        return out

@@ -24,8 +24,9 @@ from assistant.web.html_parts import (
 )
 
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
-# *Zie ook:* and the like; not a "*" inside a word or next to a space (after **bold** is done).
-ITALIC_RE = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
+# compose.py's labels in italics ("*Zie ook:*", "*<title>:*"); only a span ending in ":" so that a
+# lone asterisk in a quoted passage is not taken for emphasis.
+LABEL_RE = re.compile(r"(?<!\*)\*([^*\n]+?:)\*(?!\*)")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?:;])\s+")
 
 
@@ -43,7 +44,8 @@ def source_anchor(aid: str, n: int) -> str:
 def _inline(text: str, aid: str, n_sources: int) -> str:
     """Escape one paragraph of answer Markdown, then bold and [n] links."""
     out = lines_to_html(text)
-    out = ITALIC_RE.sub(r"<em>\1</em>", BOLD_RE.sub(r"<strong>\1</strong>", out))
+    out = BOLD_RE.sub(r"<strong>\1</strong>", out)
+    out = LABEL_RE.sub(r"<em>\1</em>", out)
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
@@ -187,7 +189,7 @@ def scope_badge_html(description: str) -> str:
 
 def answer_plain_text(answer: Answer) -> str:
     """The answer as plain text with a numbered source list, to paste into a memo."""
-    body = ITALIC_RE.sub(r"\1", BOLD_RE.sub(r"\1", answer.answer)).strip()
+    body = LABEL_RE.sub(r"\1", BOLD_RE.sub(r"\1", answer.answer)).strip()
     lines = [f"Vraag: {answer.question}", "", body]
     if answer.sources:
         lines += ["", "Bronnen:"]

@@ -41,6 +41,7 @@ from assistant.web.chat import (
     new_conversation,
     take,
 )
+from assistant.web.guard import Guard
 from assistant.web.handbook import HandbookHandlers
 from assistant.web.toc_html import toc_html
 
@@ -51,6 +52,19 @@ PRIVATE = "private"  # UI events are not API endpoints; only /ask is
 # The chat column's minimum width: below about twice this the settings column moves under the chat
 # (a tablet held upright, a phone). assets.NARROW is the same break in the style sheet and script.
 NARROW_CHAT_WIDTH = 560
+# Bounds on memory and disk, from the probe (issue 11): Gradio keeps ~150 kB of state per session
+# and by default 10,000 sessions (2.6 GB RSS seen). 300 sessions (~45 MB) still holds the open tabs
+# of a municipality's advisers; beyond it the oldest idle tab loses its conversation, not the app.
+STATE_SESSION_CAPACITY = 300
+# Uploaded files are copied into corpus/ when the admin clicks, so Gradio's copies may go after an
+# hour: every hour, delete cached files older than an hour (default: kept until restart).
+DELETE_CACHE = (3600, 3600)
+# Answers take 30-500 ms, one at a time per kind: 64 waiting requests is at most ~30 s of work.
+# Beyond that a client gets "queue full" at once instead of the queue growing without bound.
+QUEUE_MAX_SIZE = 64
+# /ask's parameters after `question`, with ask_json's defaults: the guard completes a REST call
+# that sends fewer (Gradio needs them all).
+ASK_DEFAULTS: tuple[Any, ...] = ("", None, "uitgebreid", "", "", 0, "")
 
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
@@ -103,7 +117,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             *(admin_tab.outputs() if allowed else (gr.skip(),) * 5),
         )
 
-    with gr.Blocks(title="Fusiewijzer") as demo:
+    with gr.Blocks(title="Fusiewijzer", delete_cache=DELETE_CACHE) as demo:
         sessie = gr.State(empty_session())
         picked = gr.State(None)
         pending = gr.State("")
@@ -252,6 +266,20 @@ def launch_options() -> dict[str, Any]:
     return {"theme": theme, "css": CSS, "js": JS, "head": HEAD, "footer_links": []}
 
 
+def guarded_launch_options(settings: Settings, login: bool, guard: Guard | None = None) -> dict[str, Any]:
+    """Options for demo.launch that bound memory and disk and put the guard (guard.py) in front
+    of every route; with login, the guard also checks passwords."""
+    guard = guard or Guard(settings, login, api_defaults={"ask": ASK_DEFAULTS})
+    auth = {"auth": guard.auth, "auth_message": LOGIN_MESSAGE} if login else {}
+    max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
+    return {
+        "state_session_capacity": STATE_SESSION_CAPACITY,
+        "max_file_size": max_bytes,
+        "app_kwargs": {"middleware": [guard.middleware()]},
+        **auth,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fusiewijzer in de browser")
     parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
@@ -278,15 +306,12 @@ def main(argv: list[str] | None = None) -> None:
     except AssistantError as error:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
     demo = build_app(settings, engine, login)
-    demo.queue(default_concurrency_limit=1)
-    auth = {"auth": users.check, "auth_message": LOGIN_MESSAGE} if login else {}
-    max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
+    demo.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
     demo.launch(
         server_name=args.host,
         server_port=args.port,
         show_error=False,
-        max_file_size=max_bytes,
-        **auth,
+        **guarded_launch_options(settings, login),
         **launch_options(),
     )
 

@@ -1,0 +1,101 @@
+"""Read access to one version of the index: its chunks, dense search over them, their sentences'
+vectors and the documents' centroids (store.py opens it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.corpus.lists import list_places
+from assistant.index.records import SentenceRow
+from assistant.index.rows import chunk_from_row, place_of
+from assistant.types import Chunk
+
+if TYPE_CHECKING:
+    from assistant.index.records import Manifest
+
+
+class IndexReader:
+    """Read access to one version of the index."""
+
+    def __init__(self, manifest: Manifest, chunks: Any, sentences: Any, live_version: str = "") -> None:
+        self.manifest = manifest
+        # The live manifest's version when this reader was opened: differs from manifest.version
+        # when the live version was incomplete and an older one answers instead.
+        self.live_version = live_version or manifest.version
+        self._chunks = chunks
+        self._sentences = sentences
+        rows = chunks.get(include=["documents", "metadatas"])
+        self.chunks: list[Chunk] = [
+            chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+        ]
+        self.chunks.sort(key=lambda c: (c.doc_id, c.start))
+        self.by_id = {c.id: c for c in self.chunks}
+        self._centroids: Any = None
+
+    def following(self, chunk_id: str) -> list[Chunk]:
+        """The chunks after `chunk_id` in its document that lie in its section or below it."""
+        chunk = self.by_id[chunk_id]
+        position = self.chunks.index(chunk)
+        out = []
+        for later in self.chunks[position + 1 :]:
+            if later.doc_id != chunk.doc_id or later.section[: len(chunk.section)] != chunk.section:
+                break
+            out.append(later)
+        return out
+
+    def dense(self, vector: list[float], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k chunk ids by cosine similarity, optionally only among `allowed` ids."""
+        if not self.chunks:
+            return []
+        # With a scope, rank everything and filter: the corpus is small (hundreds of chunks).
+        n = len(self.chunks) if allowed is not None else min(k, len(self.chunks))
+        result = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        pairs = [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        if allowed is not None:
+            pairs = [p for p in pairs if p[0] in allowed]
+        return pairs[:k]
+
+    def centroids(self) -> Any:
+        """One unit-length mean vector per document: the directions of the corpus's documents, so
+        that a short case document counts as much as the long handbook."""
+        if self._centroids is None:
+            got = self._chunks.get(include=["embeddings"])
+            doc_of = {c.id: c.doc_id for c in self.chunks}
+            by_doc: dict[str, list[Any]] = {}
+            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
+                by_doc.setdefault(doc_of[chunk_id], []).append(vector)
+            rows = [np.asarray(v, dtype=np.float32).mean(axis=0) for v in by_doc.values()]
+            matrix = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
+            self._centroids = matrix / np.where(norms > 0, norms, 1.0)
+        return self._centroids
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
+        if not chunk_ids:
+            return []
+        rows = self._sentences.get(
+            where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
+        )
+        out = []
+        for meta, text, vector in zip(rows["metadatas"], rows["documents"], rows["embeddings"], strict=True):
+            row = SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text, place_of(meta))
+            out.append((row, list(vector)))
+        if any("paragraph" not in meta for meta in rows["metadatas"]):
+            out = self._placed(out)
+        return out
+
+    def _placed(self, rows: list[tuple[SentenceRow, list[float]]]) -> list[tuple[SentenceRow, list[float]]]:
+        """Sentence rows of an index built before places were stored, with their places worked
+        out from the chunk text as ingest does now."""
+        by_chunk: dict[str, list[tuple[SentenceRow, list[float]]]] = {}
+        for row, vector in rows:
+            by_chunk.setdefault(row.chunk_id, []).append((row, vector))
+        out = []
+        for chunk_id, group in by_chunk.items():
+            group.sort(key=lambda pair: pair[0].start)
+            places = list_places(self.by_id[chunk_id].text, [(r.start, r.end) for r, _ in group])
+            out += [(replace(r, place=place), v) for (r, v), place in zip(group, places, strict=True)]
+        return out
