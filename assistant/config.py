@@ -51,6 +51,10 @@ class Settings:
     # Users and roles for the browser app (login is required off loopback).
     users_file: Path = field(default_factory=lambda: _env_path("ASSISTANT_USERS", PROJECT_ROOT / "var" / "users.json"))
     max_upload_mb: float = field(default_factory=lambda: _env_float("ASSISTANT_MAX_UPLOAD_MB", 20.0))
+    # Conversations and the audit log: a SQLAlchemy URL or a SQLite file path; empty = var/fusiewijzer.db.
+    database: str = field(default_factory=lambda: os.environ.get("ASSISTANT_DB", ""))
+    # Conversations untouched for longer are removed (on start and on each write); 0 keeps them.
+    retention_days: int = field(default_factory=lambda: _env_int("ASSISTANT_RETENTION_DAYS", 90))
 
     @property
     def feedback_log(self) -> Path:
@@ -64,4 +68,5 @@ class Settings:
             "ASSISTANT_INDEX": str(self.index_dir),
             "ASSISTANT_VAR": str(self.var_dir),
             "ASSISTANT_USERS": str(self.users_file),
+            **({"ASSISTANT_DB": self.database} if self.database else {}),
         }
