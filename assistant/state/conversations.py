@@ -29,7 +29,7 @@ class ConversationSummary:
 
     @property
     def label(self) -> str:
-        """"Wat is een Gideonsbende? · 2 dec 2026 14:05" for the list."""
+        """ "Wat is een Gideonsbende? · 2 dec 2026 14:05" for the list."""
         return f"{self.title} · {self.updated_at:%d-%m-%Y %H:%M}"
 
 
@@ -39,6 +39,7 @@ class StoredTurn:
     answer: str
     sources: list[dict]
     html: str
+    plain: str
     answered: bool
     created_at: datetime
 
@@ -68,6 +69,7 @@ class Conversations:
         sources: list[dict],
         html: str = "",
         answered: bool = True,
+        plain: str = "",
     ) -> str:
         """Store a turn; a new conversation (titled by its first question) when `conversation_id`
         is None or not the owner's. Returns the conversation's id."""
@@ -91,6 +93,7 @@ class Conversations:
                     answer=answer,
                     sources_json=json.dumps(sources, ensure_ascii=False),
                     html=html,
+                    plain=plain,
                     answered=answered,
                     created_at=now,
                 )
@@ -115,7 +118,7 @@ class Conversations:
             if conversation is None or conversation.owner != owner:
                 return []
             return [
-                StoredTurn(t.question, t.answer, json.loads(t.sources_json), t.html, t.answered, t.created_at)
+                StoredTurn(t.question, t.answer, json.loads(t.sources_json), t.html, t.plain, t.answered, t.created_at)
                 for t in conversation.turns
             ]
 

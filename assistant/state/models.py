@@ -47,6 +47,7 @@ class Turn(Base):
     answer: Mapped[str] = mapped_column(Text)
     sources_json: Mapped[str] = mapped_column(Text, default="[]")
     html: Mapped[str] = mapped_column(Text, default="")
+    plain: Mapped[str] = mapped_column(Text, default="")  # the "Kopieer met bronnen" text
     answered: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     conversation: Mapped[Conversation] = relationship(back_populates="turns")

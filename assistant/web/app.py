@@ -26,6 +26,8 @@ from assistant.errors import AssistantError, BadRequest
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
 from assistant.search.scope import Scope
+from assistant.state.conversations import Conversations
+from assistant.state.db import Database
 from assistant.types import ANSWER_STYLES
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
@@ -42,6 +44,7 @@ from assistant.web.chat import (
     take,
 )
 from assistant.web.handbook import HandbookHandlers
+from assistant.web.history import HistoryHandlers, browser_secret
 from assistant.web.toc_html import toc_html
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
@@ -55,7 +58,11 @@ NARROW_CHAT_WIDTH = 560
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
     catalog = admin.Catalog(settings)
-    chat_handlers = ChatHandlers(settings, engine, catalog)
+    db = Database(settings)
+    conversations = Conversations(db, settings.retention_days)
+    conversations.purge()  # on start, and on every write
+    history = HistoryHandlers(settings, conversations, login)
+    chat_handlers = ChatHandlers(settings, engine, catalog, history)
     handbook = HandbookHandlers(catalog)
     admin_tab = AdminTab(settings, catalog, login)
 
@@ -108,6 +115,8 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         picked = gr.State(None)
         pending = gr.State("")
         current = gr.State("")
+        owner = gr.State("")  # server-side: "user:<name>" or "browser:<key>" (history.py)
+        browser_key = gr.BrowserState(None, storage_key="fusiewijzer-gesprekken", secret=browser_secret(settings))
         gr.HTML(
             '<header class="kop"><h1>Fusiewijzer</h1><p>Vragen over ambtelijke fusie, '
             "beantwoord met letterlijke citaten uit de handreiking (2014) en praktijkvoorbeelden."
@@ -176,6 +185,13 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                         elem_id="kopie",
                     )
                 with gr.Column(scale=2, min_width=300):
+                    with gr.Accordion("Mijn gesprekken", open=True, elem_id="mijn-gesprekken"):
+                        conversation_list = gr.Radio(
+                            [], label="Kies een gesprek om het verder te voeren", elem_id="gesprekken"
+                        )
+                        with gr.Row():
+                            delete_one = gr.Button("Verwijder gekozen gesprek", size="sm", elem_id="verwijder-gesprek")
+                            delete_all = gr.Button("Verwijder alle gesprekken", size="sm", elem_id="verwijder-alles")
                     # Open on a wide screen; the page script folds it on a narrow one (assets.JS).
                     with gr.Accordion("Instellingen en voorbeelden", open=True, elem_id="instellingen"):
                         style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
@@ -215,21 +231,36 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
 
         chat_io = dict(
             fn=chat_handlers.respond,
-            inputs=[pending, chatbot, sessie, style, doc_filter, picked],
+            inputs=[pending, chatbot, sessie, style, doc_filter, picked, owner],
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
             api_visibility=PRIVATE,
         )
+        refresh = dict(fn=history.choices, inputs=owner, outputs=conversation_list, api_visibility=PRIVATE)
         for trigger in (question.submit, send.click):
-            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io).then(
+                **refresh
+            )
         for button in starters:
-            button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+            button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(
+                **chat_io
+            ).then(**refresh)
+        conversation_list.input(
+            history.open, [conversation_list, owner], [chatbot, sessie, conversation_list], api_visibility=PRIVATE
+        )
+        delete_one.click(
+            history.delete,
+            [conversation_list, owner, sessie],
+            [conversation_list, chatbot, sessie],
+            api_visibility=PRIVATE,
+        )
+        delete_all.click(history.delete_all, owner, [conversation_list, chatbot, sessie], api_visibility=PRIVATE)
         voted = gr.State(None)
         chatbot.like(chat_handlers.on_like, sessie, [voted, comment_row, comment], api_visibility=PRIVATE)
         for trigger in (comment_btn.click, comment.submit):
             trigger(chat_handlers.on_comment, [voted, comment], [voted, comment_row, comment], api_visibility=PRIVATE)
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
-        new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE)
+        new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE).then(**refresh)
         section_outputs = [tabs, section_view, current, ask_here, picker]
         nav_open.click(handbook.open_section, nav_box, section_outputs, api_visibility=PRIVATE)
         picker.input(handbook.open_section, picker, section_outputs, api_visibility=PRIVATE)
@@ -243,6 +274,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
         admin_tab.wire(toc, picker)
         demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
+        demo.load(history.on_load, browser_key, [browser_key, owner, conversation_list], api_visibility=PRIVATE)
         gr.api(ask_json, api_name="ask", concurrency_id="vraag")
     return demo
 

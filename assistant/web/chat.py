@@ -2,7 +2,9 @@
 on an answer, the copy with sources, a new conversation and clearing the search scope.
 
 The conversation lives in a gr.State per browser tab (`empty_session()`): the turns for follow-up
-questions, per chatbot message the answer record that a 👍/👎 stores, and the last answer as text.
+questions, per chatbot message the answer record that a 👍/👎 stores, the last answer as text and
+the id of the stored conversation: each answered turn is also written to the database (history.py),
+which is what "Mijn gesprekken" and a second worker process read.
 AssistantError becomes a Dutch message in the chat and a gr.Error; any other error is logged and
 shown as a generic message, never as a stack trace.
 """
@@ -26,6 +28,7 @@ from assistant.errors import AssistantError, EmptyQuestion
 from assistant.search.scope import Scope
 from assistant.types import Answer
 from assistant.web import answer_html as fmt
+from assistant.web.history import HistoryHandlers, empty_state
 
 log = logging.getLogger("fusiewijzer.ui")
 STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
@@ -36,7 +39,7 @@ QUESTION_PLACEHOLDER = "Stel je vraag…"  # short: it fits one line beside the 
 
 
 def empty_session() -> dict:
-    return {"history": [], "records": {}, "last": ""}
+    return empty_state()
 
 
 def make_scope(doc_filter: str | None, picked: dict | None) -> Scope | None:
@@ -71,11 +74,11 @@ def new_conversation() -> tuple:
 class ChatHandlers:
     """The handlers that need the engine, the settings (feedback log) or the section catalog."""
 
-    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog) -> None:
-        self.settings, self.engine, self.catalog = settings, engine, catalog
+    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog, history: HistoryHandlers) -> None:
+        self.settings, self.engine, self.catalog, self.history = settings, engine, catalog, history
 
     def respond(
-        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None
+        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
     ) -> Iterator[tuple[list, dict]]:
         scope = make_scope(doc_filter, picked)
         chat = [
@@ -120,13 +123,15 @@ class ChatHandlers:
                 time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys)}
         data = answer.to_json()
+        plain = fmt.answer_plain_text(answer)
+        record = {"question": data["question"], "answer": data["answer"], "sources": data["sources"]}
+        extra = {"html": chat[-1]["content"], "plain": plain, "answered": answer.answered}
+        stored = self.history.store(owner, sessie, {**record, **extra})
         sessie = {
             "history": [list(turn) for turn in session.history],
-            "records": {
-                **sessie["records"],
-                str(index): {"question": data["question"], "answer": data["answer"], "sources": data["sources"]},
-            },
-            "last": fmt.answer_plain_text(answer),
+            "records": {**sessie["records"], str(index): record},
+            "last": plain,
+            "conversation": stored or sessie.get("conversation"),
         }
         yield chat, sessie
 

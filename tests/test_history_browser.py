@@ -1,0 +1,72 @@
+""" "Mijn gesprekken" in the browser: answered turns are stored in the database, listed by their
+first question, reopened after a reload with their follow-up context, kept per browser, deleted."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assistant.config import Settings
+from assistant.state.conversations import Conversations
+from assistant.state.db import Database
+from assistant.state.models import Conversation
+from tests.test_ui_browser import ANSWER_TIMEOUT, ask, expect
+from tests.test_ui_browser import page as chat_page  # noqa: F401 (test_ui_browser's `page` fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def listed(page, title: str):  # noqa: ANN201 (a Playwright locator)
+    return page.locator("#gesprekken label", has_text=title)
+
+
+def test_conversation_is_listed_reopened_after_reload_and_continued(chat_page, app_settings: Settings) -> None:  # noqa: F811
+    page = chat_page
+    ask(page, "Wat is een Gideonsbende?")
+    ask(page, "Wie horen daarbij?")
+    expect(listed(page, "Wat is een Gideonsbende?")).to_have_count(1)
+    page.reload(wait_until="load")
+    expect(page.locator("#gesprek .vraag")).to_have_count(0)
+    expect(listed(page, "Wat is een Gideonsbende?")).to_have_count(1)  # kept for this browser
+    listed(page, "Wat is een Gideonsbende?").click()
+    expect(page.locator("#gesprek .vraag")).to_have_count(2)
+    expect(page.locator("#gesprek .vraag").last).to_have_text("Wie horen daarbij?")
+    expect(page.locator("#gesprek .antwoord .bron").first).to_be_visible()
+    # Continued with its context: the follow-up joins the same conversation, still listed once.
+    answer = ask(page, "En in fase 3?")
+    expect(answer.locator(".bron, .geen-antwoord").first).to_be_visible()
+    expect(listed(page, "Wat is een Gideonsbende?")).to_have_count(1)
+    with Database(app_settings).session() as session:  # what a second worker process would read
+        owner, cid = session.execute(
+            select(Conversation.owner, Conversation.id).where(Conversation.title == "Wat is een Gideonsbende?")
+        ).all()[-1]
+    turns = Conversations(Database(app_settings), 90).turns(owner, cid)
+    assert [t.question for t in turns] == ["Wat is een Gideonsbende?", "Wie horen daarbij?", "En in fase 3?"]
+    assert owner.startswith("browser:") and turns[0].sources[0]["quote"]
+
+
+def test_another_browser_does_not_see_them_and_delete_removes(chat_page, browser, app_url: str) -> None:  # noqa: F811
+    page = chat_page
+    ask(page, "Welke fasen kent een ambtelijke fusie?")
+    expect(listed(page, "Welke fasen kent een ambtelijke fusie?")).to_have_count(1)
+    other = browser.new_context(locale="nl-NL")
+    try:
+        stranger = other.new_page()
+        stranger.goto(app_url, wait_until="load")
+        expect(stranger.locator("#gesprekken")).to_contain_text("Nog geen bewaarde gesprekken")
+        expect(listed(stranger, "Welke fasen kent een ambtelijke fusie?")).to_have_count(0)
+    finally:
+        other.close()
+    listed(page, "Welke fasen kent een ambtelijke fusie?").click()
+    expect(page.locator("#gesprek .vraag")).to_have_count(1)
+    page.locator("#verwijder-gesprek").click()
+    expect(listed(page, "Welke fasen kent een ambtelijke fusie?")).to_have_count(0)
+    expect(page.locator("#gesprek .vraag")).to_have_count(0)  # the open conversation is gone too
+    ask(page, "Wat is een Gideonsbende?")
+    page.locator("#nieuw").click()
+    expect(page.locator("#gesprek .vraag")).to_have_count(0)
+    ask(page, "Wat is frictie?")
+    expect(page.locator("#gesprekken label")).to_have_count(2, timeout=ANSWER_TIMEOUT)
+    page.locator("#verwijder-alles").click()
+    expect(page.locator("#gesprekken label")).to_have_count(0)
+    expect(page.locator("#gesprekken")).to_contain_text("Nog geen bewaarde gesprekken")
