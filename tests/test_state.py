@@ -109,3 +109,18 @@ def test_audit_log_is_listed_newest_first_and_exported_as_csv(tmp_path: Path) ->
     assert rows[0] == ["tijd (UTC)", "gebeurtenis", "wie", "details", "adres"]
     assert rows[1][1:] == ["Document toegevoegd", "anna", "uploads/notitie.md", "10.0.0.7"]
     assert rows[2][1:] == ["Inloggen mislukt", "anna", "", "10.0.0.7"]
+
+
+def test_assistant_users_add_and_remove_are_in_the_audit_log(tmp_path: Path, monkeypatch) -> None:
+    from assistant import cli
+
+    monkeypatch.setenv("ASSISTANT_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("ASSISTANT_VAR", str(tmp_path / "var"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("geheim\n"))
+    assert cli.main(["users", "add", "carla", "--role", "admin", "--password-stdin"]) == 0
+    assert cli.main(["users", "remove", "carla"]) == 0
+    entries = AuditLog(Database(Settings(var_dir=tmp_path / "var"))).entries()
+    assert [(e.event, e.detail, e.address) for e in entries] == [
+        (AuditEvent.USER_REMOVED, "carla", "opdrachtregel"),
+        (AuditEvent.USER_ADDED, "carla (admin)", "opdrachtregel"),
+    ]

@@ -128,6 +128,7 @@ def test_login_is_required_off_loopback(host: str, loopback: bool) -> None:
 def test_cli_users_add_list_remove(tmp_path: Path, monkeypatch, capsys) -> None:
     users_file = tmp_path / "users.json"
     monkeypatch.setenv("ASSISTANT_USERS", str(users_file))
+    monkeypatch.setenv("ASSISTANT_VAR", str(tmp_path / "var"))  # the audit log goes to var/
     monkeypatch.setattr("sys.stdin", io.StringIO("sterk wachtwoord\n"))
     assert cli.main(["users", "add", "anna", "--role", "admin", "--password-stdin"]) == 0
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "lezer-ww")

@@ -26,9 +26,11 @@ from assistant.errors import AssistantError, BadRequest
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
 from assistant.search.scope import Scope
+from assistant.state.audit import AuditLog
 from assistant.state.conversations import Conversations
 from assistant.state.db import Database
 from assistant.types import ANSWER_STYLES
+from assistant.web import login_audit
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, CSS, HEAD, JS, LOGIN_MESSAGE, STARTERS
@@ -64,7 +66,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
     history = HistoryHandlers(settings, conversations, login)
     chat_handlers = ChatHandlers(settings, engine, catalog, history)
     handbook = HandbookHandlers(catalog)
-    admin_tab = AdminTab(settings, catalog, login)
+    admin_tab = AdminTab(settings, catalog, login, AuditLog(db))
 
     def ask_json(
         question: str,
@@ -107,7 +109,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             who,
             toc_html(cat.entries) if fresh else gr.skip(),
             gr.update(choices=cat.picker_choices()) if fresh else gr.skip(),
-            *(admin_tab.outputs() if allowed else (gr.skip(),) * 5),
+            *(admin_tab.outputs() if allowed else (gr.skip(),) * len(admin_tab.io)),
         )
 
     with gr.Blocks(title="Fusiewijzer") as demo:
@@ -311,13 +313,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
     demo = build_app(settings, engine, login)
     demo.queue(default_concurrency_limit=1)
-    auth = {"auth": users.check, "auth_message": LOGIN_MESSAGE} if login else {}
+    audit = AuditLog(Database(settings))
+    auth = {"auth": login_audit.audited(users.check, audit), "auth_message": LOGIN_MESSAGE} if login else {}
     max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
     demo.launch(
         server_name=args.host,
         server_port=args.port,
         show_error=False,
         max_file_size=max_bytes,
+        app_kwargs=login_audit.app_kwargs(),
         **auth,
         **launch_options(),
     )
