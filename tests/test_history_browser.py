@@ -4,6 +4,7 @@ first question, reopened after a reload with their follow-up context, kept per b
 from __future__ import annotations
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 
 from assistant.config import Settings
@@ -70,3 +71,26 @@ def test_another_browser_does_not_see_them_and_delete_removes(chat_page, browser
     page.locator("#verwijder-alles").click()
     expect(page.locator("#gesprekken label")).to_have_count(0)
     expect(page.locator("#gesprekken")).to_contain_text("Nog geen bewaarde gesprekken")
+
+
+def test_raadsmemo_of_the_conversation_downloads_as_docx_with_every_source(chat_page) -> None:  # noqa: F811
+    page = chat_page
+    first = ask(page, "Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?")
+    second = ask(page, "Wat is een Gideonsbende?")
+    cards = first.locator(".bron").count() + second.locator(".bron").count()
+    page.locator("#memo-omvang").get_by_text("Heel gesprek").click()
+    page.locator("#maak-memo").click()
+    link = page.locator("#memo tr", has_text=".docx").locator("a").first
+    expect(link).to_be_visible(timeout=ANSWER_TIMEOUT)
+    with page.expect_download() as download_info:
+        link.click()
+    document = Document(download_info.value.path())
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Vraag 1: Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?" in text
+    assert "Vraag 2: Wat is een Gideonsbende?" in text
+    assert "Corpusversie: " in text and "Geëxporteerd op: " in text and "Let op: bijgewerkt" in text
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    assert len(quotes) == cards  # every source card of both answers, quoted in full
+    for mark in second.locator(".bron mark").all_inner_texts():
+        assert any(mark.strip() in quote for quote in quotes)
+    expect(page.locator("#memo tr", has_text=".md").locator("a").first).to_be_visible()

@@ -83,7 +83,9 @@ class AdminTab:
                 )
                 self.audit_table = gr.HTML("", elem_id="beheer-audit")
                 self.audit_btn = gr.Button("Exporteer logboek als CSV", elem_id="beheer-audit-export")
-                self.audit_file = gr.File(label="Logboek (CSV)", visible=False, elem_id="beheer-audit-bestand")
+                self.audit_file = gr.File(
+                    label="Logboek (CSV)", visible=False, interactive=False, elem_id="beheer-audit-bestand"
+                )
         return self.tab
 
     @property

@@ -36,6 +36,7 @@ from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, CSS, HEAD, JS, LOGIN_MESSAGE, STARTERS
 from assistant.web.chat import (
     FILTERS,
+    MEMO_SCOPES,
     QUESTION_PLACEHOLDER,
     STYLES,
     ChatHandlers,
@@ -179,6 +180,18 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                     with gr.Row():
                         copy_btn = gr.Button("Kopieer met bronnen", min_width=140, elem_id="kopieer")
                         new_btn = gr.Button("Nieuw gesprek", min_width=140, elem_id="nieuw")
+                    with gr.Row(elem_id="memo-rij"):
+                        memo_scope = gr.Radio(
+                            list(MEMO_SCOPES), value=MEMO_SCOPES[0], label="Raadsmemo van", elem_id="memo-omvang"
+                        )
+                        memo_btn = gr.Button("Maak raadsmemo (Word en Markdown)", min_width=140, elem_id="maak-memo")
+                    memo_files = gr.File(
+                        label="Raadsmemo om te downloaden",
+                        file_count="multiple",
+                        visible=False,
+                        interactive=False,
+                        elem_id="memo",
+                    )
                     copied = gr.Textbox(
                         label="Antwoord met bronnen (om te plakken)",
                         lines=8,
@@ -262,6 +275,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         for trigger in (comment_btn.click, comment.submit):
             trigger(chat_handlers.on_comment, [voted, comment], [voted, comment_row, comment], api_visibility=PRIVATE)
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
+        memo_btn.click(chat_handlers.export_memo, [sessie, memo_scope], memo_files, api_visibility=PRIVATE)
         new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE).then(**refresh)
         section_outputs = [tabs, section_view, current, ask_here, picker]
         nav_open.click(handbook.open_section, nav_box, section_outputs, api_visibility=PRIVATE)

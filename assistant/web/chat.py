@@ -12,8 +12,11 @@ shown as a generic message, never as a stack trace.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 # Safe before the package imports: importing this module ran assistant/__init__.py, which set the
 # offline variables that gradio reads on import.
@@ -22,6 +25,7 @@ import gradio as gr
 from assistant.admin.catalog import Catalog
 from assistant.admin.feedback import add_comment, append_feedback
 from assistant.answers.chat import ChatSession
+from assistant.answers.memo import MemoTurn, memo_docx, memo_markdown
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
@@ -34,6 +38,7 @@ log = logging.getLogger("fusiewijzer.ui")
 STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
 FILTERS = {"Alle documenten": None, "Alleen handreiking": "handbook", "Alleen praktijkvoorbeelden": "case"}
 GENERIC_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw of stel de vraag anders."
+MEMO_SCOPES = ("Laatste antwoord", "Heel gesprek")
 STREAM_PAUSE = 0.03  # seconds between streamed sentences
 QUESTION_PLACEHOLDER = "Stel je vraag…"  # short: it fits one line beside the button on a phone
 
@@ -162,3 +167,17 @@ class ChatHandlers:
         add_comment(self.settings.feedback_log, voted, comment)
         gr.Info("Bedankt voor je toelichting!", title="Feedback")
         return None, gr.update(visible=False), ""
+
+    def export_memo(self, sessie: dict, scope: str) -> dict:
+        """The Raadsmemo of the last answer or the whole conversation, as .docx and .md files."""
+        records = [sessie["records"][key] for key in sorted(sessie.get("records", {}), key=int)]
+        if not records:
+            gr.Warning("Er is nog geen antwoord om als raadsmemo te bewaren.", title="Let op")
+            return gr.skip()
+        turns = [MemoTurn.of(r) for r in (records if scope == MEMO_SCOPES[1] else records[-1:])]
+        version, now = self.catalog.current().version or "onbekend", datetime.now()
+        folder = Path(tempfile.mkdtemp(prefix="raadsmemo-"))
+        stem = f"raadsmemo-{now:%Y%m%d-%H%M}"
+        (folder / f"{stem}.docx").write_bytes(memo_docx(turns, version, now))
+        (folder / f"{stem}.md").write_text(memo_markdown(turns, version, now), "utf-8")
+        return gr.update(value=[str(folder / f"{stem}.docx"), str(folder / f"{stem}.md")], visible=True)
