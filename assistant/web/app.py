@@ -47,7 +47,7 @@ from assistant.web.chat import (
     take,
 )
 from assistant.web.handbook import HandbookHandlers
-from assistant.web.history import HistoryHandlers, browser_secret
+from assistant.web.history import HistoryHandlers
 from assistant.web.toc_html import toc_html
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
@@ -118,8 +118,6 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         picked = gr.State(None)
         pending = gr.State("")
         current = gr.State("")
-        owner = gr.State("")  # server-side: "user:<name>" or "browser:<key>" (history.py)
-        browser_key = gr.BrowserState(None, storage_key="fusiewijzer-gesprekken", secret=browser_secret(settings))
         gr.HTML(
             '<header class="kop"><h1>Fusiewijzer</h1><p>Vragen over ambtelijke fusie, '
             "beantwoord met letterlijke citaten uit de handreiking (2014) en praktijkvoorbeelden."
@@ -200,13 +198,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                         elem_id="kopie",
                     )
                 with gr.Column(scale=2, min_width=300):
-                    with gr.Accordion("Mijn gesprekken", open=True, elem_id="mijn-gesprekken"):
-                        conversation_list = gr.Radio(
-                            [], label="Kies een gesprek om het verder te voeren", elem_id="gesprekken"
-                        )
-                        with gr.Row():
-                            delete_one = gr.Button("Verwijder gekozen gesprek", size="sm", elem_id="verwijder-gesprek")
-                            delete_all = gr.Button("Verwijder alle gesprekken", size="sm", elem_id="verwijder-alles")
+                    history.build()
                     # Open on a wide screen; the page script folds it on a narrow one (assets.JS).
                     with gr.Accordion("Instellingen en voorbeelden", open=True, elem_id="instellingen"):
                         style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
@@ -246,12 +238,12 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
 
         chat_io = dict(
             fn=chat_handlers.respond,
-            inputs=[pending, chatbot, sessie, style, doc_filter, picked, owner],
+            inputs=[pending, chatbot, sessie, style, doc_filter, picked, history.owner],
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
             api_visibility=PRIVATE,
         )
-        refresh = dict(fn=history.choices, inputs=owner, outputs=conversation_list, api_visibility=PRIVATE)
+        refresh = history.refresh_event
         for trigger in (question.submit, send.click):
             trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io).then(
                 **refresh
@@ -260,16 +252,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(
                 **chat_io
             ).then(**refresh)
-        conversation_list.input(
-            history.open, [conversation_list, owner], [chatbot, sessie, conversation_list], api_visibility=PRIVATE
-        )
-        delete_one.click(
-            history.delete,
-            [conversation_list, owner, sessie],
-            [conversation_list, chatbot, sessie],
-            api_visibility=PRIVATE,
-        )
-        delete_all.click(history.delete_all, owner, [conversation_list, chatbot, sessie], api_visibility=PRIVATE)
+        history.wire(demo, chatbot, sessie)
         voted = gr.State(None)
         chatbot.like(chat_handlers.on_like, sessie, [voted, comment_row, comment], api_visibility=PRIVATE)
         for trigger in (comment_btn.click, comment.submit):
@@ -290,7 +273,6 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
         admin_tab.wire(toc, picker)
         demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
-        demo.load(history.on_load, browser_key, [browser_key, owner, conversation_list], api_visibility=PRIVATE)
         gr.api(ask_json, api_name="ask", concurrency_id="vraag")
     return demo
 

@@ -56,9 +56,42 @@ def session_from_turns(turns: list[StoredTurn]) -> tuple[list[dict], dict]:
     }
 
 
+PRIVATE = "private"  # not API endpoints (app.py: only /ask is)
+
+
 class HistoryHandlers:
+    """Build the list with `build()` inside the chat tab's side column, then `wire()` it to the
+    chatbot and the chat state; `owner` is the input the chat's answer handler stores turns for."""
+
     def __init__(self, settings: Settings, conversations: Conversations, login: bool) -> None:
         self.settings, self.conversations, self.login = settings, conversations, login
+
+    def build(self) -> None:
+        self.owner = gr.State("")  # server-side: "user:<name>" or "browser:<key>"
+        self.browser_key = gr.BrowserState(
+            None, storage_key="fusiewijzer-gesprekken", secret=browser_secret(self.settings)
+        )
+        with gr.Accordion("Mijn gesprekken", open=True, elem_id="mijn-gesprekken"):
+            self.choice_list = gr.Radio([], label="Kies een gesprek om het verder te voeren", elem_id="gesprekken")
+            with gr.Row():
+                self.delete_one = gr.Button("Verwijder gekozen gesprek", size="sm", elem_id="verwijder-gesprek")
+                self.delete_every = gr.Button("Verwijder alle gesprekken", size="sm", elem_id="verwijder-alles")
+
+    @property
+    def refresh_event(self) -> dict:
+        """For `.then(**refresh_event)` after an answer: the list with the new conversation."""
+        return dict(fn=self.choices, inputs=self.owner, outputs=self.choice_list, api_visibility=PRIVATE)
+
+    def wire(self, demo: gr.Blocks, chatbot: gr.Chatbot, sessie: gr.State) -> None:
+        chat_outputs = [self.choice_list, chatbot, sessie]
+        self.choice_list.input(
+            self.open, [self.choice_list, self.owner], [chatbot, sessie, self.choice_list], api_visibility=PRIVATE
+        )
+        self.delete_one.click(self.delete, [self.choice_list, self.owner, sessie], chat_outputs, api_visibility=PRIVATE)
+        self.delete_every.click(self.delete_all, self.owner, chat_outputs, api_visibility=PRIVATE)
+        demo.load(
+            self.on_load, self.browser_key, [self.browser_key, self.owner, self.choice_list], api_visibility=PRIVATE
+        )
 
     def choices(self, owner: str) -> dict:
         items = self.conversations.list(owner) if owner else []
