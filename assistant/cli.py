@@ -9,10 +9,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError
+
+if TYPE_CHECKING:  # imported on use: SQLAlchemy is not loaded by `assistant ask`
+    from assistant.state.audit import AuditEvent
 
 
 def _scope(args: argparse.Namespace) -> Any:
@@ -203,15 +206,28 @@ def _read_password(args: argparse.Namespace) -> str:
     return password
 
 
+def _audit(settings: Settings, event: AuditEvent, detail: str) -> None:
+    """A users change in the audit log: the actor is the account that ran the command."""
+    import getpass
+
+    from assistant.state.audit import AuditLog
+    from assistant.state.db import Database
+
+    AuditLog(Database(settings)).record(event, getpass.getuser(), detail, "opdrachtregel")
+
+
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.admin.users import UserStore
+    from assistant.state.audit import AuditEvent
 
     store = UserStore(settings.users_file)
     if args.action == "add":
         user = store.add(args.name, _read_password(args), args.role)
+        _audit(settings, AuditEvent.USER_ADDED, f"{user.username} ({user.role})")
         print(f"Gebruiker {user.username} ({user.role}) toegevoegd aan {settings.users_file}.")
     elif args.action == "remove":
         store.remove(args.name)
+        _audit(settings, AuditEvent.USER_REMOVED, args.name)
         print(f"Gebruiker {args.name} verwijderd uit {settings.users_file}.")
     else:
         users = store.users()

@@ -53,6 +53,10 @@ class Settings:
     max_upload_mb: float = field(default_factory=lambda: _env_float("ASSISTANT_MAX_UPLOAD_MB", 20.0))
     # A login lasts this long (a working day plus margin); a removed user is logged out at once.
     session_hours: float = field(default_factory=lambda: _env_float("ASSISTANT_SESSION_HOURS", 12.0))
+    # Conversations and the audit log: a SQLAlchemy URL or a SQLite file path; empty = var/fusiewijzer.db.
+    database: str = field(default_factory=lambda: os.environ.get("ASSISTANT_DB", ""))
+    # Conversations untouched for longer are removed (on start and on each write); 0 keeps them.
+    retention_days: int = field(default_factory=lambda: _env_int("ASSISTANT_RETENTION_DAYS", 90))
 
     @property
     def feedback_log(self) -> Path:
@@ -66,4 +70,5 @@ class Settings:
             "ASSISTANT_INDEX": str(self.index_dir),
             "ASSISTANT_VAR": str(self.var_dir),
             "ASSISTANT_USERS": str(self.users_file),
+            **({"ASSISTANT_DB": self.database} if self.database else {}),
         }

@@ -23,6 +23,8 @@ from assistant.admin.users import (
     login_required,
 )
 from assistant.config import Settings
+from assistant.state.audit import AuditEvent, AuditLog
+from assistant.state.db import Database
 
 
 @pytest.fixture
@@ -128,6 +130,7 @@ def test_login_is_required_off_loopback(host: str, loopback: bool) -> None:
 def test_cli_users_add_list_remove(tmp_path: Path, monkeypatch, capsys) -> None:
     users_file = tmp_path / "users.json"
     monkeypatch.setenv("ASSISTANT_USERS", str(users_file))
+    monkeypatch.setenv("ASSISTANT_VAR", str(tmp_path / "var"))  # the audit log goes to var/
     monkeypatch.setattr("sys.stdin", io.StringIO("sterk wachtwoord\n"))
     assert cli.main(["users", "add", "anna", "--role", "admin", "--password-stdin"]) == 0
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "lezer-ww")
@@ -157,7 +160,8 @@ def test_ten_concurrent_users_add_processes_keep_all_ten(tmp_path: Path) -> None
     import sys
     import time
 
-    env = {**os.environ, "ASSISTANT_USERS": str(tmp_path / "users.json")}
+    var = tmp_path / "var"  # the audit database is new, so the ten also race to create its tables
+    env = {**os.environ, "ASSISTANT_USERS": str(tmp_path / "users.json"), "ASSISTANT_VAR": str(var)}
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "users", "add", f"gebruiker{i}", "--password-stdin"],
@@ -181,7 +185,11 @@ def test_ten_concurrent_users_add_processes_keep_all_ten(tmp_path: Path) -> None
     store = UserStore(tmp_path / "users.json")
     assert sorted(u.username for u in store.users()) == sorted(f"gebruiker{i}" for i in range(10))
     assert store.check("gebruiker7", "wachtwoord7")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["users.json", "users.json.lock"]  # no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["users.json", "users.json.lock", "var"]  # no temporary file
+    audit = AuditLog(Database(Settings(var_dir=var)))
+    assert sorted(e.detail.split()[0] for e in audit.entries() if e.event is AuditEvent.USER_ADDED) == sorted(
+        f"gebruiker{i}" for i in range(10)
+    )
 
 
 def _reading_pipe(pid: int) -> bool:

@@ -8,6 +8,8 @@ the tab, and every handler checks the role again because a hidden tab's events c
 
 from __future__ import annotations
 
+import tempfile
+import time
 from pathlib import Path
 
 # Safe before the package imports: importing this module ran assistant/__init__.py, which set the
@@ -19,21 +21,29 @@ from assistant.admin.uploads import remove_document, save_upload
 from assistant.admin.users import UserStore
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.web.admin_html import documents_table_html, notice_html
+from assistant.state.audit import AuditEvent, AuditLog
+from assistant.web.admin_html import audit_table_html, documents_table_html, notice_html
 from assistant.web.assets import ADMIN_INTRO
 from assistant.web.html_parts import esc
 from assistant.web.toc_html import toc_html
 
 PRIVATE = "private"  # the tab's events are not API endpoints (ui.py: only /ask is)
+AUDIT_ROWS = 50  # shown in the tab; the CSV export has all
 
 
 class AdminTab:
     """Build it with `build()` inside the page's gr.Tabs, then `wire()` its events once the
     Handboek tab (whose table of contents and picker a re-index refreshes) exists."""
 
-    def __init__(self, settings: Settings, catalog: admin.Catalog, login: bool) -> None:
-        self.settings, self.catalog, self.login = settings, catalog, login
+    def __init__(self, settings: Settings, catalog: admin.Catalog, login: bool, audit: AuditLog) -> None:
+        self.settings, self.catalog, self.login, self.audit = settings, catalog, login, audit
         self.users = UserStore(settings.users_file)
+
+    def record(self, event: AuditEvent, request: gr.Request | None, detail: str) -> None:
+        """An admin action in the audit log: who (the user; "lokaal" without login) and from where."""
+        actor = (request.username if request else None) or ("" if self.login else "lokaal")
+        client = getattr(request, "client", None)
+        self.audit.record(event, actor, detail, getattr(client, "host", "") or "")
 
     def is_admin(self, request: gr.Request | None) -> bool:
         return not self.login or self.users.role(request.username if request else None) == "admin"
@@ -66,12 +76,22 @@ class AdminTab:
             self.notice = gr.HTML("", elem_id="beheer-melding")
             self.overview = gr.HTML("", elem_id="beheer-overzicht")
             self.table = gr.HTML("", elem_id="beheer-tabel")
+            with gr.Accordion("Logboek", open=False, elem_id="beheer-logboek"):
+                gr.Markdown(
+                    "Inloggen (ook mislukt, met adres), uploads, vervangingen, verwijderingen, herindexeringen "
+                    "en toegevoegde of verwijderde gebruikers. Alleen toevoegen: niets wordt gewist."
+                )
+                self.audit_table = gr.HTML("", elem_id="beheer-audit")
+                self.audit_btn = gr.Button("Exporteer logboek als CSV", elem_id="beheer-audit-export")
+                self.audit_file = gr.File(
+                    label="Logboek (CSV)", visible=False, interactive=False, elem_id="beheer-audit-bestand"
+                )
         return self.tab
 
     @property
     def io(self) -> list[gr.components.Component]:
         """The components `outputs()` fills, in that order."""
-        return [self.notice, self.overview, self.table, self.remove_pick, self.upload_folder]
+        return [self.notice, self.overview, self.table, self.remove_pick, self.upload_folder, self.audit_table]
 
     def wire(self, toc: gr.HTML, picker: gr.Dropdown) -> None:
         beheer = dict(concurrency_id="beheer", api_visibility=PRIVATE)
@@ -83,6 +103,7 @@ class AdminTab:
         )
         self.remove_btn.click(self.on_remove, self.remove_pick, self.io, **beheer)
         self.reindex_btn.click(self.on_reindex, None, [*self.io, toc, picker], **beheer)
+        self.audit_btn.click(self.on_export, None, self.audit_file, **beheer)
 
     # --- handlers ----------------------------------------------------------------------------
 
@@ -91,7 +112,15 @@ class AdminTab:
         view = admin.AdminView.of(self.settings)
         table = documents_table_html(view.rows, admin.HEADERS)
         folders, documents = gr.update(choices=view.folders), gr.update(choices=view.documents, value=None)
-        return notice_html(message, ok), f"<p>{esc(view.summary)}</p>", table, documents, folders
+        audit = audit_table_html([e.row() for e in self.audit.entries(limit=AUDIT_ROWS)])
+        return notice_html(message, ok), f"<p>{esc(view.summary)}</p>", table, documents, folders, audit
+
+    def on_export(self, request: gr.Request) -> dict:
+        self.require_admin(request)
+        folder = Path(tempfile.mkdtemp(prefix="logboek-"))
+        path = folder / f"fusiewijzer-logboek-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        path.write_text(self.audit.to_csv(), "utf-8-sig")  # with BOM: Excel reads it as UTF-8
+        return gr.update(value=str(path), visible=True)
 
     def on_upload(self, path: str | None, name: str, folder: str, request: gr.Request) -> tuple:
         self.require_admin(request)
@@ -102,6 +131,7 @@ class AdminTab:
         except AssistantError as error:
             gr.Warning(str(error), title="Geweigerd")
             return (*self.outputs(str(error), ok=False), None, gr.skip())
+        self.record(AuditEvent.REPLACE if saved.replaced else AuditEvent.UPLOAD, request, saved.doc_id)
         return (*self.outputs(saved.message), None, "")
 
     def on_remove(self, doc: str | None, request: gr.Request) -> tuple:
@@ -112,6 +142,7 @@ class AdminTab:
             remove_document(self.settings, doc)
         except AssistantError as error:
             return self.outputs(str(error), ok=False)
+        self.record(AuditEvent.REMOVE, request, doc)
         return self.outputs(f"{doc} is verwijderd. Klik op “Opnieuw indexeren” om het ook uit de index te halen.")
 
     def on_reindex(self, request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
@@ -123,5 +154,6 @@ class AdminTab:
             )
         except AssistantError as error:
             return (*self.outputs(str(error), ok=False), gr.skip(), gr.skip())
+        self.record(AuditEvent.REINDEX, request, result.message)
         cat = self.catalog.current()
         return (*self.outputs(result.message), toc_html(cat.entries), gr.update(choices=cat.picker_choices()))

@@ -35,3 +35,15 @@ def documents_table_html(rows: Sequence[Sequence[object]], headers: Sequence[str
         or f'<tr><td colspan="{len(headers)}">Geen documenten.</td></tr>'
     )
     return f'<table class="documenten"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def audit_table_html(rows: Sequence[Sequence[str]]) -> str:
+    """The newest lines of the audit log; every value is escaped."""
+    from assistant.state.audit import CSV_HEADERS
+
+    head = "".join(f"<th>{esc(h)}</th>" for h in CSV_HEADERS)
+    body = (
+        "".join("<tr>" + "".join(f"<td>{esc(value)}</td>" for value in row) + "</tr>" for row in rows)
+        or f'<tr><td colspan="{len(CSV_HEADERS)}">Nog niets vastgelegd.</td></tr>'
+    )
+    return f'<table class="logboek"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -26,12 +26,17 @@ from assistant.errors import AssistantError, BadRequest
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
 from assistant.search.scope import Scope
+from assistant.state.audit import AuditLog
+from assistant.state.conversations import Conversations
+from assistant.state.db import Database
 from assistant.types import ANSWER_STYLES
+from assistant.web import login_audit
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, CSS, HEAD, JS, LOGIN_MESSAGE, STARTERS
 from assistant.web.chat import (
     FILTERS,
+    MEMO_SCOPES,
     QUESTION_PLACEHOLDER,
     STYLES,
     ChatHandlers,
@@ -43,6 +48,7 @@ from assistant.web.chat import (
 )
 from assistant.web.guard import Guard
 from assistant.web.handbook import HandbookHandlers
+from assistant.web.history import HistoryHandlers
 from assistant.web.toc_html import toc_html
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
@@ -69,9 +75,13 @@ ASK_DEFAULTS: tuple[Any, ...] = ("", None, "uitgebreid", "", "", 0, "")
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
     catalog = admin.Catalog(settings)
-    chat_handlers = ChatHandlers(settings, engine, catalog)
+    db = Database(settings)
+    conversations = Conversations(db, settings.retention_days)
+    conversations.purge()  # on start, and on every write
+    history = HistoryHandlers(settings, conversations, login)
+    chat_handlers = ChatHandlers(settings, engine, catalog, history)
     handbook = HandbookHandlers(catalog)
-    admin_tab = AdminTab(settings, catalog, login)
+    admin_tab = AdminTab(settings, catalog, login, AuditLog(db))
 
     def ask_json(
         question: str,
@@ -114,7 +124,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             who,
             toc_html(cat.entries) if fresh else gr.skip(),
             gr.update(choices=cat.picker_choices()) if fresh else gr.skip(),
-            *(admin_tab.outputs() if allowed else (gr.skip(),) * 5),
+            *(admin_tab.outputs() if allowed else (gr.skip(),) * len(admin_tab.io)),
         )
 
     with gr.Blocks(title="Fusiewijzer", delete_cache=DELETE_CACHE) as demo:
@@ -182,6 +192,18 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                     with gr.Row():
                         copy_btn = gr.Button("Kopieer met bronnen", min_width=140, elem_id="kopieer")
                         new_btn = gr.Button("Nieuw gesprek", min_width=140, elem_id="nieuw")
+                    with gr.Row(elem_id="memo-rij"):
+                        memo_scope = gr.Radio(
+                            list(MEMO_SCOPES), value=MEMO_SCOPES[0], label="Raadsmemo van", elem_id="memo-omvang"
+                        )
+                        memo_btn = gr.Button("Maak raadsmemo (Word en Markdown)", min_width=140, elem_id="maak-memo")
+                    memo_files = gr.File(
+                        label="Raadsmemo om te downloaden",
+                        file_count="multiple",
+                        visible=False,
+                        interactive=False,
+                        elem_id="memo",
+                    )
                     copied = gr.Textbox(
                         label="Antwoord met bronnen (om te plakken)",
                         lines=8,
@@ -190,6 +212,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                         elem_id="kopie",
                     )
                 with gr.Column(scale=2, min_width=300):
+                    history.build()
                     # Open on a wide screen; the page script folds it on a narrow one (assets.JS).
                     with gr.Accordion("Instellingen en voorbeelden", open=True, elem_id="instellingen"):
                         style = gr.Radio(list(STYLES), value="Uitgebreid", label="Antwoord", elem_id="stijl")
@@ -229,21 +252,28 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
 
         chat_io = dict(
             fn=chat_handlers.respond,
-            inputs=[pending, chatbot, sessie, style, doc_filter, picked],
+            inputs=[pending, chatbot, sessie, style, doc_filter, picked, history.owner],
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
             api_visibility=PRIVATE,
         )
+        refresh = history.refresh_event
         for trigger in (question.submit, send.click):
-            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io).then(
+                **refresh
+            )
         for button in starters:
-            button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io)
+            button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(
+                **chat_io
+            ).then(**refresh)
+        history.wire(demo, chatbot, sessie)
         voted = gr.State(None)
         chatbot.like(chat_handlers.on_like, sessie, [voted, comment_row, comment], api_visibility=PRIVATE)
         for trigger in (comment_btn.click, comment.submit):
             trigger(chat_handlers.on_comment, [voted, comment], [voted, comment_row, comment], api_visibility=PRIVATE)
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
-        new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE)
+        memo_btn.click(chat_handlers.export_memo, [sessie, memo_scope], memo_files, api_visibility=PRIVATE)
+        new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE).then(**refresh)
         section_outputs = [tabs, section_view, current, ask_here, picker]
         nav_open.click(handbook.open_section, nav_box, section_outputs, api_visibility=PRIVATE)
         picker.input(handbook.open_section, picker, section_outputs, api_visibility=PRIVATE)
@@ -307,11 +337,14 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
     demo = build_app(settings, engine, login)
     demo.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
+    guard = Guard(
+        settings, login, api_defaults={"ask": ASK_DEFAULTS}, on_login=login_audit.recorder(AuditLog(Database(settings)))
+    )
     demo.launch(
         server_name=args.host,
         server_port=args.port,
         show_error=False,
-        **guarded_launch_options(settings, login),
+        **guarded_launch_options(settings, login, guard),
         **launch_options(),
     )
 

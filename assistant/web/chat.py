@@ -2,7 +2,9 @@
 on an answer, the copy with sources, a new conversation and clearing the search scope.
 
 The conversation lives in a gr.State per browser tab (`empty_session()`): the turns for follow-up
-questions, per chatbot message the answer record that a 👍/👎 stores, and the last answer as text.
+questions, per chatbot message the answer record that a 👍/👎 stores, the last answer as text and
+the id of the stored conversation: each answered turn is also written to the database (history.py),
+which is what "Mijn gesprekken" and a second worker process read.
 AssistantError becomes a Dutch message in the chat and a gr.Error; any other error is logged and
 shown as a generic message, never as a stack trace.
 """
@@ -10,8 +12,11 @@ shown as a generic message, never as a stack trace.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 # Safe before the package imports: importing this module ran assistant/__init__.py, which set the
 # offline variables that gradio reads on import.
@@ -20,23 +25,26 @@ import gradio as gr
 from assistant.admin.catalog import Catalog
 from assistant.admin.feedback import add_comment, append_feedback
 from assistant.answers.chat import ChatSession
+from assistant.answers.memo import MemoTurn, memo_docx, memo_markdown
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
 from assistant.search.scope import Scope
 from assistant.types import Answer
 from assistant.web import answer_html as fmt
+from assistant.web.history import HistoryHandlers, empty_state
 
 log = logging.getLogger("fusiewijzer.ui")
 STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
 FILTERS = {"Alle documenten": None, "Alleen handreiking": "handbook", "Alleen praktijkvoorbeelden": "case"}
 GENERIC_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw of stel de vraag anders."
+MEMO_SCOPES = ("Laatste antwoord", "Heel gesprek")
 STREAM_PAUSE = 0.03  # seconds between streamed sentences
 QUESTION_PLACEHOLDER = "Stel je vraag…"  # short: it fits one line beside the button on a phone
 
 
 def empty_session() -> dict:
-    return {"history": [], "records": {}, "last": ""}
+    return empty_state()
 
 
 def make_scope(doc_filter: str | None, picked: dict | None) -> Scope | None:
@@ -71,11 +79,11 @@ def new_conversation() -> tuple:
 class ChatHandlers:
     """The handlers that need the engine, the settings (feedback log) or the section catalog."""
 
-    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog) -> None:
-        self.settings, self.engine, self.catalog = settings, engine, catalog
+    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog, history: HistoryHandlers) -> None:
+        self.settings, self.engine, self.catalog, self.history = settings, engine, catalog, history
 
     def respond(
-        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None
+        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
     ) -> Iterator[tuple[list, dict]]:
         scope = make_scope(doc_filter, picked)
         chat = [
@@ -120,13 +128,15 @@ class ChatHandlers:
                 time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys)}
         data = answer.to_json()
+        plain = fmt.answer_plain_text(answer)
+        record = {"question": data["question"], "answer": data["answer"], "sources": data["sources"]}
+        extra = {"html": chat[-1]["content"], "plain": plain, "answered": answer.answered}
+        stored = self.history.store(owner, sessie, {**record, **extra})
         sessie = {
             "history": [list(turn) for turn in session.history],
-            "records": {
-                **sessie["records"],
-                str(index): {"question": data["question"], "answer": data["answer"], "sources": data["sources"]},
-            },
-            "last": fmt.answer_plain_text(answer),
+            "records": {**sessie["records"], str(index): record},
+            "last": plain,
+            "conversation": stored or sessie.get("conversation"),
         }
         yield chat, sessie
 
@@ -157,3 +167,17 @@ class ChatHandlers:
         add_comment(self.settings.feedback_log, voted, comment)
         gr.Info("Bedankt voor je toelichting!", title="Feedback")
         return None, gr.update(visible=False), ""
+
+    def export_memo(self, sessie: dict, scope: str) -> dict:
+        """The Raadsmemo of the last answer or the whole conversation, as .docx and .md files."""
+        records = [sessie["records"][key] for key in sorted(sessie.get("records", {}), key=int)]
+        if not records:
+            gr.Warning("Er is nog geen antwoord om als raadsmemo te bewaren.", title="Let op")
+            return gr.skip()
+        turns = [MemoTurn.of(r) for r in (records if scope == MEMO_SCOPES[1] else records[-1:])]
+        version, now = self.catalog.current().version or "onbekend", datetime.now()
+        folder = Path(tempfile.mkdtemp(prefix="raadsmemo-"))
+        stem = f"raadsmemo-{now:%Y%m%d-%H%M}"
+        (folder / f"{stem}.docx").write_bytes(memo_docx(turns, version, now))
+        (folder / f"{stem}.md").write_text(memo_markdown(turns, version, now), "utf-8")
+        return gr.update(value=[str(folder / f"{stem}.docx"), str(folder / f"{stem}.md")], visible=True)

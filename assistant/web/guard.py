@@ -20,7 +20,7 @@ import asyncio
 import contextvars
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -57,8 +57,10 @@ class Guard:
         login: bool,
         clock: Clock | None = None,
         api_defaults: dict[str, Sequence[Any]] | None = None,
+        on_login: Callable[[str, bool, str], None] | None = None,
     ) -> None:
         self.login = login
+        self.on_login = on_login  # (username, succeeded, address): the audit log's hook
         self.api_defaults = dict(api_defaults or {})  # api name -> every parameter's default, in order
         self.users = UserStore(settings.users_file)
         self.throttle = LoginThrottle(clock) if clock else LoginThrottle()
@@ -70,8 +72,10 @@ class Guard:
         wait = self.throttle.blocked_for(username, address)
         if wait > 0:
             log.warning("login refused for %r from %s: blocked for %.0f s more", username, address, wait)
+            self._report(username, False, address)
             return False
         ok = await asyncio.to_thread(self.users.check, username, password)
+        self._report(username, ok, address)
         if ok:
             self.throttle.succeeded(username, address)
             log.info("login of %r from %s", username, address)
@@ -79,6 +83,10 @@ class Guard:
             blocked = self.throttle.failed(username, address)
             log.warning("failed login for %r from %s; blocked for %.0f s", username, address, blocked)
         return ok
+
+    def _report(self, username: str, ok: bool, address: str) -> None:
+        if self.on_login is not None:
+            self.on_login(username, ok, address)
 
     def session_user(self, token: str, tokens: dict[str, str]) -> str | None:
         """The user of a session token, after ending the session if it expired or its user is gone."""

@@ -1,0 +1,1 @@
+"""The database: conversations and the audit log, through SQLAlchemy (the only user of it)."""
