@@ -77,6 +77,8 @@ def build_index(
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
     store = IndexStore(settings.index_dir)
+    if store.manifest() is not None:
+        store.sweep()  # what killed ingests and dropped versions left behind
     chunks: list[Chunk] = []
     records: list[DocumentRecord] = []
     skipped: list[SkippedFile] = []

@@ -24,6 +24,7 @@ from assistant.corpus.lists import list_places
 from assistant.errors import IndexMissing
 from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
 from assistant.index.rows import chunk_from_row, chunk_metadata, place_of, sentence_metadata
+from assistant.index.sweep import SweepReport, sweep, writing
 from assistant.types import Chunk
 
 MANIFEST = "current.json"
@@ -94,6 +95,35 @@ class IndexStore:
     ) -> Manifest:
         """Write a complete new version, then switch the manifest to it."""
         version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        with writing(self.index_dir, version):
+            return self._write(
+                version,
+                embedder,
+                chunks,
+                chunk_vectors,
+                sentences,
+                sentence_vectors,
+                documents,
+                skipped,
+                updates or [],
+                embedder_spec,
+                practice or [],
+            )
+
+    def _write(
+        self,
+        version: str,
+        embedder: str,
+        chunks: list[Chunk],
+        chunk_vectors: list[list[float]],
+        sentences: list[SentenceRow],
+        sentence_vectors: list[list[float]],
+        documents: list[DocumentRecord],
+        skipped: list[SkippedFile],
+        updates: list[UpdateLink],
+        embedder_spec: str,
+        practice: list[PracticeLink],
+    ) -> Manifest:
         chunk_name, sentence_name = f"chunks-{version}", f"sentences-{version}"
         space = {"hnsw": {"space": "cosine"}}
         chunk_col = self.client.create_collection(chunk_name, embedding_function=None, configuration=space)
@@ -122,24 +152,22 @@ class IndexStore:
             sentences_collection=sentence_name,
             documents=documents,
             skipped=skipped,
-            updates=updates or [],
-            practice=practice or [],
+            updates=updates,
+            practice=practice,
             embedder_spec=embedder_spec,
         )
         previous = self.manifest()
-        tmp = self.manifest_path.with_suffix(".json.tmp")
+        manifest = replace(manifest, previous_version=previous.version if previous else "")
+        tmp = self.manifest_path.with_suffix(f".json.{version}.tmp")
         tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), "utf-8")
         os.replace(tmp, self.manifest_path)
-        self._drop_old(keep={chunk_name, sentence_name} | _names(previous))
+        self.sweep()
         return manifest
 
-    def _drop_old(self, keep: set[str]) -> None:
-        """Delete versions older than the previous one. The previous one stays for a grace
-        period: a reader that opened it before the switch keeps answering from it."""
-        for collection in self.client.list_collections():
-            name = collection if isinstance(collection, str) else collection.name
-            if name not in keep:
-                self.client.delete_collection(name)
+    def sweep(self) -> SweepReport:
+        """Drop versions nobody can use any more and segment folders no collection owns (sweep.py):
+        after a switch, at the start of an ingest and when the app starts."""
+        return sweep(self.client, self.index_dir, self.manifest())
 
     def open_reader(self) -> IndexReader:
         manifest = self.manifest()
@@ -151,10 +179,6 @@ class IndexStore:
         except Exception as error:  # noqa: BLE001 - chroma raises several types for "not found"
             raise IndexMissing(str(self.index_dir)) from error
         return IndexReader(manifest, chunks, sentences)
-
-
-def _names(manifest: Manifest | None) -> set[str]:
-    return set() if manifest is None else {manifest.chunks_collection, manifest.sentences_collection}
 
 
 def _vectors(collection: Any, ids: list[str]) -> dict[str, list[float]]:
