@@ -19,6 +19,7 @@ from assistant import offline
 from assistant.admin import catalog as admin
 from assistant.admin.users import UserStore, login_required
 from assistant.answers.chat import ChatSession
+from assistant.answers.limits import question_slots
 from assistant.answers.pipeline import Assistant
 from assistant.answers.requests import parse_history
 from assistant.config import Settings
@@ -56,6 +57,7 @@ NARROW_CHAT_WIDTH = 560
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
     catalog = admin.Catalog(settings)
     chat_handlers = ChatHandlers(settings, engine, catalog)
+    slots = question_slots(settings)
     handbook = HandbookHandlers(catalog)
     admin_tab = AdminTab(settings, catalog, login)
 
@@ -218,6 +220,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             inputs=[pending, chatbot, sessie, style, doc_filter, picked],
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
+            concurrency_limit=slots,
             api_visibility=PRIVATE,
         )
         for trigger in (question.submit, send.click):
@@ -243,7 +246,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
         admin_tab.wire(toc, picker)
         demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
-        gr.api(ask_json, api_name="ask", concurrency_id="vraag")
+        gr.api(ask_json, api_name="ask", concurrency_id="vraag", concurrency_limit=slots)
     return demo
 
 
@@ -273,6 +276,8 @@ def main(argv: list[str] | None = None) -> None:
         if IndexStore(settings.index_dir).manifest() is None:
             print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
             build_index(settings)
+        else:
+            IndexStore(settings.index_dir).sweep()  # what killed ingests and dropped versions left behind
         engine = Assistant(settings)
         engine.ask("ambtelijke fusie")  # load the index and the models before the first user
     except AssistantError as error:
