@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IndexMissing
 
 if TYPE_CHECKING:  # imported on use: SQLAlchemy is not loaded by `assistant ask`
     from assistant.state.audit import AuditEvent
@@ -138,13 +138,13 @@ def cmd_toc(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.store import IndexStore
+    from assistant.index.sweep import folder_size
 
     manifest = IndexStore(settings.index_dir).manifest()
     if manifest is None:
-        from assistant.errors import IndexMissing
-
         raise IndexMissing(str(settings.index_dir))
     print(f"Index version {manifest.version} ({manifest.embedder}), built {manifest.built_at}")
+    print(f"Index size on disk: {folder_size(settings.index_dir) / 1e6:.1f} MB ({settings.index_dir})")
     for doc in manifest.documents:
         print(f"{doc.chunks:4d} chunks  {doc.modified}  {doc.sha256[:12]}  {doc.type:9s} {doc.doc}")
     for item in manifest.skipped:
@@ -172,6 +172,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.scale is not None:
+        from assistant.evaluation.bench import DEFAULT_QUESTIONS
+        from assistant.evaluation.scale_bench import print_table, run_scale_bench
+        from assistant.index.store import IndexStore
+
+        if args.scale < 1:
+            raise AssistantError("--scale moet een positief aantal fragmenten zijn.")
+        if IndexStore(settings.index_dir).manifest() is None:
+            raise IndexMissing(str(settings.index_dir))
+        result = run_scale_bench(settings, args.scale, DEFAULT_QUESTIONS, rounds=1, skip_ingest=args.skip_ingest)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print_table(result)
+        return 0
     from assistant.evaluation.bench import run_bench
 
     run_bench(settings, rounds=args.rounds, skip_ingest=args.skip_ingest)
@@ -274,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure ingest, cold start, query latency and memory")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--skip-ingest", action="store_true")
+    p.add_argument("--scale", type=int, help="also measure a synthetic corpus of N chunks built from the real one")
+    p.add_argument("--json", action="store_true", help="with --scale: print {base, scaled} as one JSON object")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("toc", help="print the section tree of the corpus")

@@ -48,6 +48,11 @@ class Settings:
     # The key is read from the environment only, never from a file in the repository.
     llm_api_key: str = field(default_factory=lambda: os.environ.get("ASSISTANT_LLM_API_KEY", ""), repr=False)
     llm_timeout_s: float = field(default_factory=lambda: _env_float("ASSISTANT_LLM_TIMEOUT", 20.0))
+    # Concurrency: questions answered at once (retrieval and the extractive answer are CPU work,
+    # so one per core), and model answers streaming at once (waiting on the model server, not on
+    # these cores). A question that finds every model slot taken gets the extractive answer.
+    workers: int = field(default_factory=lambda: max(1, _env_int("ASSISTANT_WORKERS", os.cpu_count() or 1)))
+    llm_workers: int = field(default_factory=lambda: max(1, _env_int("ASSISTANT_LLM_WORKERS", 4)))
     # Users and roles for the browser app (login is required off loopback).
     users_file: Path = field(default_factory=lambda: _env_path("ASSISTANT_USERS", PROJECT_ROOT / "var" / "users.json"))
     max_upload_mb: float = field(default_factory=lambda: _env_float("ASSISTANT_MAX_UPLOAD_MB", 20.0))

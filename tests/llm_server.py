@@ -8,6 +8,7 @@ Tests start it on 127.0.0.1 on a free port and choose what it answers next:
         server.slow(5.0)                                      # sleeps before answering
         server.error(500)                                     # HTTP 500
         server.garbage()                                      # 200 with a body that is not JSON
+        server.hold("...")                                    # waits until server.release()
 
 Replies are consumed in order; the last one repeats. `server.requests` holds the JSON bodies received,
 so tests can inspect the prompt the client sent.
@@ -31,6 +32,7 @@ class Script:
     chunk_chars: int = 12  # streamed piece size
     chunk_delay_s: float = 0.0
     garbage: bool = False
+    held: bool = False  # wait for release() before answering
 
 
 class ScriptedLLM:
@@ -38,6 +40,8 @@ class ScriptedLLM:
         self.scripts: list[Script] = [Script("Geen antwoord ingesteld.")]
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self.arrived = threading.Event()  # a held request has come in
+        self.gate = threading.Event()
         handler = _handler_for(self)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
@@ -50,6 +54,7 @@ class ScriptedLLM:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.gate.set()  # no held request outlives the server
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -65,6 +70,15 @@ class ScriptedLLM:
 
     def slow(self, seconds: float, text: str = "Te laat [1].") -> ScriptedLLM:
         return self._set(Script(text, delay_s=seconds))
+
+    def hold(self, text: str) -> ScriptedLLM:
+        """Answer `text`, but only once release() is called: a model as slow as a test needs."""
+        self.arrived.clear()
+        self.gate.clear()
+        return self._set(Script(text, held=True))
+
+    def release(self) -> None:
+        self.gate.set()
 
     def error(self, status: int = 500) -> ScriptedLLM:
         return self._set(Script("", status=status))
@@ -101,6 +115,9 @@ def _handler_for(server: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             script = server.next_script(body)
+            if script.held:
+                server.arrived.set()
+                server.gate.wait()
             time.sleep(script.delay_s)
             try:
                 if script.status != 200:

@@ -179,16 +179,21 @@ class ChatSession:
 
     def _condense(self, question: str) -> str | None:
         messages = build_condense_messages(self.history, question)
-        try:
-            return clean_condensed(invoke_text(self.assistant.llm, messages, self.assistant.settings.llm_timeout_s))
-        except LLMUnavailable:
-            return None
+        # A model call, so it takes a model slot; with none free the rule-based rewrite serves.
+        with self.assistant.limits.model() as free:
+            if not free:
+                return None
+            try:
+                return clean_condensed(invoke_text(self.assistant.llm, messages, self.assistant.settings.llm_timeout_s))
+            except LLMUnavailable:
+                return None
 
     def _previous_answer(self) -> str:
         """The previous answer's text; when the history came without it, the previous question
         answered again (extractively), so that "de tweede" can be looked up in what it listed."""
         question = self.history[-1][0]
-        draft = self.assistant.draft(question, None, "uitgebreid", None)
+        with self.assistant.limits.cpu():
+            draft = self.assistant.draft(question, None, "uitgebreid", None)
         if draft.answer.sources and self._last_section is None:
             self._last_section = draft.answer.sources[0].chunk.section_label
         return draft.answer.answer

@@ -5,6 +5,7 @@ answer with exact quotes, mark dated passages; optionally let a language model w
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.answers.compose import abstain_text, citations_valid, compose, nearest_sections, select_quotes
+from assistant.answers.limits import MODEL_BUSY_NOTICE, Limits
 from assistant.answers.practice import PracticeLinks, asks_for_practice, practice_quotes
 from assistant.answers.relevance import score_sentences
 from assistant.answers.updates import UpdateNotes
@@ -85,13 +87,25 @@ class Assistant:
         self.store = IndexStore(self.settings.index_dir)
         self._loaded: LoadedIndex | None = None
         self._llm: Any = None
+        self._load_lock = threading.Lock()
+        self.limits = Limits(self.settings.workers, self.settings.llm_workers)
 
     def loaded(self) -> LoadedIndex:
         """The live index version, reopened when `assistant ingest` has switched to a new one
         (one small manifest read per call)."""
         manifest = self.store.manifest()
-        live = manifest.version if manifest else ""
-        if self._loaded is None or not live or live != self._loaded.reader.live_version:
+        loaded = self._loaded
+        # reader.live_version: the live version when the reader was opened (it may answer from an
+        # older complete one when the live one is damaged, store.open_reader).
+        if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
+            return loaded
+        # One thread opens a new version; the others answering meanwhile wait for it, rather than
+        # each building its own BM25 index.
+        with self._load_lock:
+            manifest = self.store.manifest()
+            loaded = self._loaded
+            if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
+                return loaded
             reader = self.store.open_reader()
             # Queries must be embedded by the model that built this index version.
             embedder = get_embedder(reader.manifest.embedder_spec)
@@ -99,7 +113,7 @@ class Assistant:
             notes, practice = UpdateNotes(reader.manifest.updates), PracticeLinks(reader.manifest.practice)
             decision = Answerability.load(reader.manifest.embedder_spec, retriever.fusion.value)
             self._loaded = LoadedIndex(reader, retriever, notes, practice, decision)
-        return self._loaded
+            return self._loaded
 
     @property
     def retriever(self) -> Retriever:
@@ -117,13 +131,11 @@ class Assistant:
     ) -> Answer:
         """Answer `question`; `query` is the standalone search text when a conversation has
         rewritten a follow-up (defaults to the question itself)."""
-        draft = self.draft(question, scope, style, query)
-        if not draft.answer.answered or self.llm is None:
-            return draft.answer  # abstention and extractive answers never call a model
-        answer = draft.answer
-        for item in self._generate(draft, style):
+        answer: Answer | None = None
+        for item in self.ask_stream(question, scope, style, query):
             if isinstance(item, Answer):
                 answer = item
+        assert answer is not None  # ask_stream always ends with the Answer
         return answer
 
     def ask_stream(
@@ -131,11 +143,16 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Like ask(), for a UI: yields verified text pieces while the model writes, then the final
         Answer (always last). Without a model, or when abstaining, only the Answer."""
-        draft = self.draft(question, scope, style, query)
+        with self.limits.cpu():
+            draft = self.draft(question, scope, style, query)
         if not draft.answer.answered or self.llm is None:
-            yield draft.answer
+            yield draft.answer  # abstention and extractive answers never call a model
             return
-        yield from self._generate(draft, style)
+        with self.limits.model() as free:
+            if not free:
+                yield _fallback(draft.answer, MODEL_BUSY_NOTICE, dict(draft.answer.timings_ms))
+                return
+            yield from self._generate(draft, style)
 
     def draft(self, question: str, scope: Scope | None, style: AnswerStyle, query: str | None) -> Draft:
         """Retrieval, the abstain decision and the extractive answer (also the fallback when a

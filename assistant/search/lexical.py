@@ -8,15 +8,18 @@ a typo in one part of a word; the learned ranker weighs them beside whole words 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 
-from rank_bm25 import BM25Okapi
+import bm25s
+import numpy as np
 
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk
 
 SUBWORD_N = 4
+OKAPI_K1 = 1.5
+OKAPI_EPSILON = 0.25  # rank_bm25's floor for the idf of terms in more than half the chunks
 
 
 class Analyzer(StrEnum):
@@ -56,22 +59,35 @@ def weighted_coverage(tokens: Sequence[str], words: set[str], idf: Mapping[str, 
 
 
 class LexicalIndex:
-    """BM25 over the chunks' heading path + text. rank_bm25 directly, because the fusion and the
-    abstain rule need its scores (langchain's BM25Retriever returns documents only)."""
+    """BM25 (Okapi: k1 1.5, b 0.75, a negative idf floored at a quarter of the mean idf) over the
+    chunks' heading path + text, on bm25s: it scores a question from a precomputed sparse matrix
+    (only the chunks that hold a query term are touched), where rank_bm25 scored every chunk in
+    Python; same scores, same rankings (README: Corpus scale). Its scores, not only its documents,
+    feed the fusion and the answerability decision.
+
+    Read-only once built, so one index serves many threads; tokens of a chunk are worked out when
+    asked (a few per question), not kept for every chunk: at 100k chunks that list was the biggest
+    object in memory."""
 
     def __init__(self, chunks: list[Chunk], analyzer: Analyzer = Analyzer.WORDS) -> None:
         self.chunks = chunks
         self.analyze = ANALYZERS[analyzer]
-        self.tokens = [self.analyze(tokenize(c.search_text)) for c in chunks]
         self._position = {c.id: i for i, c in enumerate(chunks)}
-        self.bm25 = BM25Okapi(self.tokens) if chunks else None
-        self.document_frequency: dict[str, int] = {}
-        for toks in self.tokens:
-            for token in set(toks):
-                self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
+        self.vocabulary: dict[str, int] = {}
+        ids = [self._ids(self.analyze(tokenize(c.search_text))) for c in chunks]
+        frequency = np.zeros(len(self.vocabulary), dtype=np.int64)
+        for row in ids:
+            frequency[np.unique(row)] += 1
+        self._frequency = frequency
+        self.document_frequency = FrequencyView(self.vocabulary, frequency)
+        self.bm25 = _okapi(ids, self.vocabulary, frequency) if chunks else None
+
+    def _ids(self, tokens: list[str]) -> np.ndarray:
+        vocabulary = self.vocabulary
+        return np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in tokens), dtype=np.int32)
 
     def tokens_of(self, chunk_id: str) -> list[str]:
-        return self.tokens[self._position[chunk_id]]
+        return self.analyze(tokenize(self.chunks[self._position[chunk_id]].search_text))
 
     def idf(self, token: str) -> float:
         n = len(self.chunks)
@@ -79,18 +95,60 @@ class LexicalIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query_tokens: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """The top-k chunks for the question's word tokens (analysed as this index is)."""
-        terms = self.analyze(query_tokens)
+        """The top-k chunks for the question's word tokens (analysed as this index is), ties in
+        corpus order."""
+        terms = [self.vocabulary[t] for t in self.analyze(query_tokens) if t in self.vocabulary]
         if self.bm25 is None or not terms:
             return []
-        scores = self.bm25.get_scores(terms)
-        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
-        out = []
-        for i in ranked:
-            if scores[i] <= 0:
-                break
-            if allowed is None or self.chunks[i].id in allowed:
-                out.append((self.chunks[i].id, float(scores[i])))
-            if len(out) == k:
-                break
-        return out
+        scores = self.bm25.get_scores_from_ids(terms)
+        found = np.flatnonzero(scores > 0)
+        if allowed is not None:
+            found = found[[self.chunks[i].id in allowed for i in found]]
+        if len(found) > k:
+            # Keep everything scoring at least the k-th best, so ties at the cut sort as before.
+            kth = np.partition(scores[found], len(found) - k)[len(found) - k]
+            found = found[scores[found] >= kth]
+        order = np.lexsort((found, -scores[found]))[:k]
+        return [(self.chunks[i].id, float(scores[i])) for i in found[order]]
+
+
+class FrequencyView(Mapping[str, int]):
+    """In how many chunks each token occurs, read from the index's arrays (no second dict)."""
+
+    def __init__(self, vocabulary: dict[str, int], frequency: np.ndarray) -> None:
+        self._vocabulary = vocabulary
+        self._frequency = frequency
+
+    def __getitem__(self, token: str) -> int:
+        return int(self._frequency[self._vocabulary[token]])
+
+    def __contains__(self, token: object) -> bool:
+        return token in self._vocabulary
+
+    def get(self, token: str, default: int = 0) -> int:  # type: ignore[override]
+        i = self._vocabulary.get(token)
+        return default if i is None else int(self._frequency[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._vocabulary)
+
+    def __len__(self) -> int:
+        return len(self._vocabulary)
+
+
+def _okapi(ids: list[np.ndarray], vocabulary: dict[str, int], frequency: np.ndarray) -> bm25s.BM25:
+    """A bm25s index scoring as rank_bm25's BM25Okapi did. bm25s has no Okapi idf (its
+    "robertson" one clips common terms to 0 instead of a small positive weight), so it is built with
+    the Lucene idf, which is never 0, and each term's column is rescaled to the Okapi idf; its
+    term-frequency part also lacks Okapi's (k1 + 1) factor, which the scores get back here, so
+    they equal rank_bm25's (the answerability decision was fitted on them)."""
+    retriever = bm25s.BM25(k1=OKAPI_K1, b=0.75, method="robertson", idf_method="lucene", dtype="float64")
+    retriever.index(([row.tolist() for row in ids], vocabulary), create_empty_token=False, show_progress=False)
+    n = len(ids)
+    df = frequency.astype(np.float64)
+    lucene = np.log1p((n - df + 0.5) / (df + 0.5))
+    okapi = np.log(n - df + 0.5) - np.log(df + 0.5)
+    okapi = np.where(okapi < 0, OKAPI_EPSILON * okapi.mean(), okapi)
+    data, indptr = retriever.scores["data"], retriever.scores["indptr"]
+    data *= np.repeat((OKAPI_K1 + 1) * okapi / lucene, np.diff(indptr))
+    return retriever

@@ -5,6 +5,7 @@ or reciprocal rank fusion of the dense and word lists are the alternatives (fusi
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,8 @@ class Retriever:
         self.embedder = embedder
         self.rrf_k = rrf_k
         self.lexical = LexicalIndex(reader.chunks)
-        self.subwords = LexicalIndex(reader.chunks, Analyzer.SUBWORDS)
+        self._subwords: LexicalIndex | None = None
+        self._subwords_lock = threading.Lock()
         self.speller = Speller(self.lexical.document_frequency)
         self.caser = TrueCaser(c.search_text for c in reader.chunks)
         self.ranker = None
@@ -73,6 +75,16 @@ class Retriever:
                 # No weights for this embedder's cosines yet: `assistant calibrate` fits them.
                 log.warning("no ranker fitted for embedder %s; using z-score fusion", reader.manifest.embedder_spec)
                 self.fusion = FusionMethod.ZSCORE
+
+    @property
+    def subwords(self) -> LexicalIndex:
+        """The sub-word index, built when first needed: only the learned ranker reads it, and at
+        scale it is the slowest part of loading an index. Built once under a lock, so threads
+        answering at the same time share one."""
+        with self._subwords_lock:
+            if self._subwords is None:
+                self._subwords = LexicalIndex(self.reader.chunks, Analyzer.SUBWORDS)
+            return self._subwords
 
     def arms(
         self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None, every_arm: bool = False

@@ -19,6 +19,7 @@ from assistant import offline
 from assistant.admin import catalog as admin
 from assistant.admin.users import UserStore, login_required
 from assistant.answers.chat import ChatSession
+from assistant.answers.limits import question_slots
 from assistant.answers.pipeline import Assistant
 from assistant.answers.requests import parse_history
 from assistant.config import Settings
@@ -80,6 +81,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
     conversations.purge()  # on start, and on every write
     history = HistoryHandlers(settings, conversations, login)
     chat_handlers = ChatHandlers(settings, engine, catalog, history)
+    slots = question_slots(settings)
     handbook = HandbookHandlers(catalog)
     admin_tab = AdminTab(settings, catalog, login, AuditLog(db))
 
@@ -255,6 +257,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             inputs=[pending, chatbot, sessie, style, doc_filter, picked, history.owner],
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
+            concurrency_limit=slots,
             api_visibility=PRIVATE,
         )
         refresh = history.refresh_event
@@ -287,7 +290,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
         admin_tab.wire(toc, picker)
         demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
-        gr.api(ask_json, api_name="ask", concurrency_id="vraag")
+        gr.api(ask_json, api_name="ask", concurrency_id="vraag", concurrency_limit=slots)
     return demo
 
 
@@ -331,6 +334,8 @@ def main(argv: list[str] | None = None) -> None:
         if IndexStore(settings.index_dir).manifest() is None:
             print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
             build_index(settings)
+        else:
+            IndexStore(settings.index_dir).sweep()  # what killed ingests and dropped versions left behind
         engine = Assistant(settings)
         engine.ask("ambtelijke fusie")  # load the index and the models before the first user
     except AssistantError as error:

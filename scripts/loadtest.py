@@ -1,0 +1,187 @@
+"""A bounded loopback load test of a running app's `/ask` endpoint.
+
+    .venv/bin/python scripts/loadtest.py [--url http://127.0.0.1:7860/] [--users 30] [--seconds 60]
+                                         [--think 0] [--questions FILE] [--json]
+
+First every question is asked once, alone: its answer is the reference. Then `--users` simulated
+users ask the questions in turn (each from its own offset), pausing `--think` seconds between an
+answer and their next question, for `--seconds`. Reported: answers, errors, answers that differ from
+the reference, latency p50/p95, throughput, and the share of the cores' limit:
+
+    limit = cores / CPU-seconds per answer     (the server's own CPU time, read from /proc)
+    share = throughput / limit
+
+so 1.0 means the cores are busy answering all the time. Only loopback addresses are accepted, the
+users and seconds are bounded, and nothing runs after the time is up but the answers in flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client would otherwise try the Hub
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "questions.jsonl"
+FALLBACK = ["Wat is een Gideonsbende?", "Welke fasen zijn er?", "Wat is een bestuurspunt?"]
+MAX_USERS, MAX_SECONDS = 200, 1800
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def questions_from(path: Path) -> list[str]:
+    if not path.exists():
+        return FALLBACK
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [r["question"] for r in rows if not r.get("history")]
+
+
+def server_pid(port: int) -> int | None:
+    """The process listening on `port` (loopback), found through /proc: its socket's inode."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(fields[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and its waited-for children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def shown(answer: dict[str, Any]) -> tuple[Any, ...]:
+    return answer["answered"], answer["answer"], tuple((s["doc"], s["quote"]) for s in answer["sources"])
+
+
+class Run:
+    def __init__(self, url: str, questions: list[str], reference: dict[str, tuple[Any, ...]]) -> None:
+        self.url, self.questions, self.reference = url, questions, reference
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.different: list[str] = []
+        self.lock = threading.Lock()
+
+    def user(self, number: int, until: float, think: float) -> None:
+        from gradio_client import Client
+
+        client = Client(self.url, verbose=False)
+        turn = number
+        while time.monotonic() < until:
+            question = self.questions[turn % len(self.questions)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                answer = client.predict(question=question, history=[], style="uitgebreid", api_name="/ask")
+            except Exception as error:  # noqa: BLE001 - every failure counts as an error
+                with self.lock:
+                    self.errors.append(f"{question}: {error}")
+                continue
+            elapsed = time.perf_counter() - started
+            with self.lock:
+                self.latencies.append(elapsed)
+                if shown(answer) != self.reference[question]:
+                    self.different.append(question)
+            if think:
+                time.sleep(think)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:7860/")
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.0, help="pause after each answer, seconds")
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--pid", type=int, help="the server's pid (default: found by its port)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    parsed = urlparse(args.url)
+    if parsed.hostname not in LOOPBACK:
+        parser.error("only loopback addresses (127.0.0.1, localhost, ::1) are load-tested")
+    if not 1 <= args.users <= MAX_USERS or not 0 < args.seconds <= MAX_SECONDS or args.think < 0:
+        parser.error(f"users 1..{MAX_USERS}, seconds up to {MAX_SECONDS}, think >= 0")
+
+    from gradio_client import Client
+
+    questions = questions_from(args.questions)
+    client = Client(args.url, verbose=False)
+    reference = {
+        q: shown(client.predict(question=q, history=[], style="uitgebreid", api_name="/ask")) for q in questions
+    }
+    pid = args.pid or server_pid(parsed.port or 80)
+    run = Run(args.url, questions, reference)
+    cpu_before = cpu_seconds(pid) if pid else None
+    started = time.monotonic()
+    until = started + args.seconds
+    threads = [threading.Thread(target=run.user, args=(n, until, args.think), daemon=True) for n in range(args.users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - started
+    answers = len(run.latencies)
+    result: dict[str, Any] = {
+        "users": args.users,
+        "seconds": round(wall, 1),
+        "think_s": args.think,
+        "answers": answers,
+        "errors": len(run.errors),
+        "different_from_alone": len(run.different),
+        "p50_s": round(percentile(run.latencies, 0.5), 3),
+        "p95_s": round(percentile(run.latencies, 0.95), 3),
+        "mean_s": round(statistics.fmean(run.latencies), 3) if answers else 0.0,
+        "answers_per_s": round(answers / wall, 2),
+        "cores": os.cpu_count(),
+    }
+    if cpu_before is not None and answers:
+        cpu_per_answer = (cpu_seconds(pid) - cpu_before) / answers
+        limit = (os.cpu_count() or 1) / cpu_per_answer
+        result |= {
+            "cpu_ms_per_answer": round(cpu_per_answer * 1000, 1),
+            "cores_limit_answers_per_s": round(limit, 2),
+            "share_of_cores_limit": round(result["answers_per_s"] / limit, 2),
+        }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:<28} {value}")
+        for error in run.errors[:5]:
+            print("error:", error, file=sys.stderr)
+    return 1 if run.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
