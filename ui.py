@@ -1,9 +1,10 @@
 """Fusiewijzer in the browser: `python ui.py [--host H] [--port N] [--login]`.
 
-The app itself is `assistant.web.app`; this file stays at the top of the project as its entry point.
+The page is `assistant.web.app`, started by `assistant.web.launch`; this file stays at the top of
+the project as its entry point.
 """
 
-from assistant.web.app import main
+from assistant.web.launch import main
 
 if __name__ == "__main__":
     main()

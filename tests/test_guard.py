@@ -18,6 +18,7 @@ from assistant.admin.logins import BASE_DELAY_S, FREE_FAILURES, MAX_DELAY_S
 from assistant.admin.users import UserStore
 from assistant.config import Settings
 from assistant.web import app as web_app
+from assistant.web import launch as web_launch
 from assistant.web.guard import CLIENT_ADDRESS, Guard, GuardMiddleware, host_name
 
 T = TypeVar("T")
@@ -141,10 +142,10 @@ def test_host_names_are_read_from_the_header(header: str, name: str) -> None:
 
 
 def test_the_app_is_launched_with_bounds_and_the_guard(settings) -> None:
-    options = web_app.guarded_launch_options(settings, login=True)
-    assert options["state_session_capacity"] == web_app.STATE_SESSION_CAPACITY <= 1000
+    options = web_launch.guarded_launch_options(settings, login=True)
+    assert options["state_session_capacity"] == web_launch.STATE_SESSION_CAPACITY <= 1000
     assert options["auth"].__name__ == "auth" and asyncio.iscoroutinefunction(options["auth"])
     (middleware,) = options["app_kwargs"]["middleware"]
     assert middleware.cls is GuardMiddleware
-    assert web_app.QUEUE_MAX_SIZE and web_app.DELETE_CACHE[1] <= 24 * 3600
-    assert "auth" not in web_app.guarded_launch_options(settings, login=False)
+    assert web_launch.QUEUE_MAX_SIZE and web_app.DELETE_CACHE[1] <= 24 * 3600
+    assert "auth" not in web_launch.guarded_launch_options(settings, login=False)

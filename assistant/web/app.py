@@ -1,4 +1,4 @@
-"""Fusiewijzer in the browser, started by `python ui.py [--host H] [--port N] [--login]`.
+"""Fusiewijzer in the browser: the Gradio page (launch.py starts it; `python ui.py`).
 
 Thin on purpose: it builds the Gradio page, calls the package (ChatSession, toc, feedback, admin,
 uploads, users) and turns AssistantError into a Dutch gr.Error. The tabs' handlers live in
@@ -10,31 +10,22 @@ only admins get the Beheer tab, and its handlers check the role.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
-from typing import Any
-
 from assistant import offline
 from assistant.admin import catalog as admin
-from assistant.admin.users import UserStore, login_required
 from assistant.answers.chat import ChatSession
 from assistant.answers.limits import question_slots
 from assistant.answers.pipeline import Assistant
 from assistant.answers.requests import parse_history
 from assistant.config import Settings
 from assistant.errors import AssistantError, BadRequest
-from assistant.index.ingest import build_index
-from assistant.index.store import IndexStore
 from assistant.search.scope import Scope
 from assistant.state.audit import AuditLog
 from assistant.state.conversations import Conversations
 from assistant.state.db import Database
 from assistant.types import ANSWER_STYLES
-from assistant.web import login_audit
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
-from assistant.web.assets import ABOUT, CSS, HEAD, JS, LOGIN_MESSAGE, STARTERS
+from assistant.web.assets import ABOUT, STARTERS
 from assistant.web.chat import (
     FILTERS,
     MEMO_SCOPES,
@@ -47,7 +38,6 @@ from assistant.web.chat import (
     new_conversation,
     take,
 )
-from assistant.web.guard import Guard
 from assistant.web.handbook import HandbookHandlers
 from assistant.web.history import HistoryHandlers
 from assistant.web.toc_html import toc_html
@@ -59,19 +49,9 @@ PRIVATE = "private"  # UI events are not API endpoints; only /ask is
 # The chat column's minimum width: below about twice this the settings column moves under the chat
 # (a tablet held upright, a phone). assets.NARROW is the same break in the style sheet and script.
 NARROW_CHAT_WIDTH = 560
-# Bounds on memory and disk, from the probe (issue 11): Gradio keeps ~150 kB of state per session
-# and by default 10,000 sessions (2.6 GB RSS seen). 300 sessions (~45 MB) still holds the open tabs
-# of a municipality's advisers; beyond it the oldest idle tab loses its conversation, not the app.
-STATE_SESSION_CAPACITY = 300
 # Uploaded files are copied into corpus/ when the admin clicks, so Gradio's copies may go after an
 # hour: every hour, delete cached files older than an hour (default: kept until restart).
 DELETE_CACHE = (3600, 3600)
-# Answers take 30-500 ms, one at a time per kind: 64 waiting requests is at most ~30 s of work.
-# Beyond that a client gets "queue full" at once instead of the queue growing without bound.
-QUEUE_MAX_SIZE = 64
-# /ask's parameters after `question`, with ask_json's defaults: the guard completes a REST call
-# that sends fewer (Gradio needs them all).
-ASK_DEFAULTS: tuple[Any, ...] = ("", None, "uitgebreid", "", "", 0, "")
 
 
 def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.Blocks:
@@ -292,67 +272,3 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
         gr.api(ask_json, api_name="ask", concurrency_id="vraag", concurrency_limit=slots)
     return demo
-
-
-def launch_options() -> dict[str, Any]:
-    theme = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
-    return {"theme": theme, "css": CSS, "js": JS, "head": HEAD, "footer_links": []}
-
-
-def guarded_launch_options(settings: Settings, login: bool, guard: Guard | None = None) -> dict[str, Any]:
-    """Options for demo.launch that bound memory and disk and put the guard (guard.py) in front
-    of every route; with login, the guard also checks passwords."""
-    guard = guard or Guard(settings, login, api_defaults={"ask": ASK_DEFAULTS})
-    auth = {"auth": guard.auth, "auth_message": LOGIN_MESSAGE} if login else {}
-    max_bytes = int((2 * settings.max_upload_mb + 1) * 1024 * 1024)  # a guard; uploads.py gives the Dutch refusal
-    return {
-        "state_session_capacity": STATE_SESSION_CAPACITY,
-        "max_file_size": max_bytes,
-        "app_kwargs": {"middleware": [guard.middleware()]},
-        **auth,
-    }
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Fusiewijzer in de browser")
-    parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ASSISTANT_PORT", "7860")))
-    forced = os.environ.get("ASSISTANT_LOGIN", "") not in ("", "0")
-    parser.add_argument("--login", action="store_true", default=forced, help="log in on loopback too")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = Settings()
-    login = login_required(args.host, force=args.login)
-    users = UserStore(settings.users_file)
-    try:
-        if login and not users.users():
-            raise SystemExit(
-                f"Fusiewijzer kan niet starten: op {args.host} is inloggen verplicht, maar {settings.users_file} "
-                "bevat nog geen gebruikers. Maak er een met: assistant users add NAAM --role admin"
-            )
-        if IndexStore(settings.index_dir).manifest() is None:
-            print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
-            build_index(settings)
-        else:
-            IndexStore(settings.index_dir).sweep()  # what killed ingests and dropped versions left behind
-        engine = Assistant(settings)
-        engine.ask("ambtelijke fusie")  # load the index and the models before the first user
-    except AssistantError as error:
-        raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
-    demo = build_app(settings, engine, login)
-    demo.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
-    guard = Guard(
-        settings, login, api_defaults={"ask": ASK_DEFAULTS}, on_login=login_audit.recorder(AuditLog(Database(settings)))
-    )
-    demo.launch(
-        server_name=args.host,
-        server_port=args.port,
-        show_error=False,
-        **guarded_launch_options(settings, login, guard),
-        **launch_options(),
-    )
-
-
-if __name__ == "__main__":
-    main()
