@@ -11,6 +11,7 @@ from assistant.admin import catalog as admin
 from assistant.admin.uploads import UploadRefused, check_upload, remove_document, safe_name, save_upload
 from assistant.config import Settings
 from assistant.index.ingest import build_index
+from assistant.index.records import SkippedFile
 from tests.conftest import HashEmbeddings
 from tests.fixtures.files import (
     EXE_BYTES,
@@ -250,4 +251,4 @@ def test_a_docx_that_unpacks_large_is_refused_before_parsing(
     (settings.corpus_dir / "bom.docx").write_bytes(data)
     (settings.corpus_dir / "a.md").write_text("# A\n\nTekst over de fusie.\n", "utf-8")
     report = build_index(settings, embedder=HashEmbeddings())
-    assert report.skipped == [{"file": "bom.docx", "reason": f"bom.docx overgeslagen: {reason}"}]
+    assert report.skipped == [SkippedFile("bom.docx", f"bom.docx overgeslagen: {reason}")]
