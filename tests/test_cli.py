@@ -153,22 +153,27 @@ BAD_LINES: list[bytes] = [
 ]
 
 
-@pytest.mark.slow
-def test_malformed_lines_get_an_error_object_and_the_stream_goes_on(handbook_settings: Settings) -> None:
-    good = b"Wat is een Gideonsbende?"
-    payload = b"\n".join([good, *[line for bad in BAD_LINES for line in (bad, good)]]) + b"\n"
-    env = {**os.environ, **handbook_settings.paths_env()}
+def run_json_stream(settings: Settings, payload: bytes, timeout: float = 1200) -> list[dict]:
+    """`assistant ask --json -` fed raw bytes: its JSON objects, after checking it ended cleanly."""
+    env = {**os.environ, **settings.paths_env()}
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "--json", "-"],
         input=payload,
         capture_output=True,
         env=env,
-        timeout=600,
+        timeout=timeout,
         check=False,
     )
     stderr = result.stderr.decode("utf-8", "replace")
-    assert result.returncode == 0 and "Traceback" not in stderr, stderr[-2000:]
-    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert result.returncode == 0 and "Traceback" not in stderr, stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+
+
+@pytest.mark.slow
+def test_malformed_lines_get_an_error_object_and_the_stream_goes_on(handbook_settings: Settings) -> None:
+    good = b"Wat is een Gideonsbende?"
+    payload = b"\n".join([good, *[line for bad in BAD_LINES for line in (bad, good)]]) + b"\n"
+    rows = run_json_stream(handbook_settings, payload)
     assert len(rows) == 1 + 2 * len(BAD_LINES)  # one object per non-empty line, in order
     goods, bads = rows[0::2], rows[1::2]
     assert all(row.get("answered") and row["question"] == "Wat is een Gideonsbende?" for row in goods)

@@ -17,6 +17,7 @@ import pytest
 
 from assistant.config import Settings
 from scripts.ui_app import running_app
+from tests.test_cli import run_json_stream
 
 pytestmark = pytest.mark.slow
 
@@ -113,18 +114,7 @@ def test_ask_json_stream_survives_every_bad_line(handbook_settings: Settings) ->
     bad = json_lines()
     assert len(bad) >= 100
     payload = b"\n".join(line for item in bad for line in (item, GOOD.encode())) + b"\n"
-    env = {**os.environ, **handbook_settings.paths_env()}
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--json", "-"],
-        input=payload,
-        capture_output=True,
-        env=env,
-        timeout=1200,
-        check=False,
-    )
-    stderr = result.stderr.decode("utf-8", "replace")
-    assert result.returncode == 0 and "Traceback" not in stderr, stderr[-3000:]
-    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    rows = run_json_stream(handbook_settings, payload)
     blank = sum(1 for item in bad if not item.strip())  # an empty line is skipped, not answered
     assert len(rows) == 2 * len(bad) - blank
     goods = [row for row in rows if row.get("question") == GOOD]

@@ -13,16 +13,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.evaluation.evaluate import load_questions
 from assistant.evaluation.metrics import percentile
 
+if TYPE_CHECKING:
+    from assistant.answers.pipeline import Assistant
+
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
 HANDBOOK_FILES = ("handreiking-ambtelijke-fusie-groei.txt", "handreiking-ambtelijke-fusie-groei.meta.yaml")
 
 
-def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
@@ -45,7 +49,7 @@ def _bench_ingest(settings: Settings) -> dict[str, float]:
         "ingest_handbook_s": seconds,
         "ingest_chunks": chunks,
         "ingest_chunks_per_s": chunks / seconds,
-        "ingest_peak_rss_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
+        "ingest_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
     }
 
 
@@ -66,22 +70,28 @@ def _bench_cold_start(settings: Settings, rounds: int) -> dict[str, float]:
     return {"cold_start_s_median": statistics.median(times)}
 
 
-def _bench_warm(settings: Settings, questions: list[str], rounds: int) -> dict[str, float]:
-    from assistant.answers.pipeline import Assistant
-
-    assistant = Assistant(settings)
-    assistant.ask(questions[0])  # load models and index
+def warm_latencies(assistant: Assistant, questions: list[str], rounds: int) -> list[float]:
+    """Milliseconds per answer, every question `rounds` times, on a loaded assistant."""
     latencies = []
     for _ in range(rounds):
         for question in questions:
             started = time.perf_counter()
             assistant.ask(question)
             latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def _bench_warm(settings: Settings, questions: list[str], rounds: int) -> dict[str, float]:
+    from assistant.answers.pipeline import Assistant
+
+    assistant = Assistant(settings)
+    assistant.ask(questions[0])  # load models and index
+    latencies = warm_latencies(assistant, questions, rounds)
     return {
         "warm_query_ms_p50": statistics.median(latencies),
         "warm_query_ms_p95": percentile(latencies, 0.95),
         "warm_queries": len(latencies),
-        "query_peak_rss_mb": _peak_rss_mb(),
+        "query_peak_rss_mb": peak_rss_mb(),
     }
 
 

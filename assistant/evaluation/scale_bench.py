@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.evaluation.bench import peak_rss_mb, warm_latencies
 from assistant.evaluation.metrics import percentile
 
 FALLBACK_QUESTIONS = ["Wat is een Gideonsbende?", "Welke fasen zijn er?", "Wat is een bestuurspunt?"]
@@ -29,10 +29,6 @@ DERIVED_NOTE = (
     "vectors of synthetic chunks derived from the real chunks' e5 vectors (not embedded): "
     "ingest_chunks_per_s is Chroma + BM25 writing speed; embedding adds ingest_embed_hours_estimate"
 )
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def _child(mode: str, env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -60,19 +56,14 @@ def query_figures(settings: Settings, questions: list[str], rounds: int) -> dict
     assistant = Assistant(settings)
     assistant.ask(questions[0])
     load_s = time.perf_counter() - started
-    latencies = []
-    for _ in range(rounds):
-        for question in questions:
-            started = time.perf_counter()
-            assistant.ask(question)
-            latencies.append((time.perf_counter() - started) * 1000)
+    latencies = warm_latencies(assistant, questions, rounds)
     return {
         "chunks": len(assistant.retriever.reader.chunks),
         "load_s": round(load_s, 2),
         "query_ms_p50": round(percentile(latencies, 0.5), 1),
         "query_ms_p95": round(percentile(latencies, 0.95), 1),
         "queries": len(latencies),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
 
@@ -134,7 +125,7 @@ def _main(argv: list[str]) -> None:
             "chunks": built.chunks,
             "sentences": built.sentences,
             "write_s": built.write_seconds,
-            "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
         }
     print(json.dumps(figures))
 

@@ -18,6 +18,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -107,22 +108,16 @@ class IndexStore:
             space = {"hnsw": {"space": "cosine"}}
             chunk_col = self.client.create_collection(chunk_name, embedding_function=None, configuration=space)
             sent_col = self.client.create_collection(sentence_name, embedding_function=None, configuration=space)
-            for i in range(0, len(chunks), ADD_BATCH):
-                batch = chunks[i : i + ADD_BATCH]
-                chunk_col.add(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    metadatas=[chunk_metadata(c) for c in batch],
-                    embeddings=chunk_vectors[i : i + ADD_BATCH],
-                )
-            for i in range(0, len(sentences), ADD_BATCH):
-                batch_s = sentences[i : i + ADD_BATCH]
-                sent_col.add(
-                    ids=[s.id for s in batch_s],
-                    documents=[s.text for s in batch_s],
-                    metadatas=[sentence_metadata(s) for s in batch_s],
-                    embeddings=sentence_vectors[i : i + ADD_BATCH],
-                )
+            _add(
+                chunk_col, [c.id for c in chunks], [c.text for c in chunks], map(chunk_metadata, chunks), chunk_vectors
+            )
+            _add(
+                sent_col,
+                [s.id for s in sentences],
+                [s.text for s in sentences],
+                map(sentence_metadata, sentences),
+                sentence_vectors,
+            )
             previous = self.manifest()
             manifest = Manifest(
                 version=version,
@@ -187,6 +182,16 @@ class IndexStore:
                 continue
             return IndexReader(manifest, chunks, sentences, live_version=live.version if live else "")
         raise IndexMissing(str(self.index_dir))
+
+
+def _add(
+    collection: Any, ids: list[str], texts: list[str], metadatas: Iterable[dict], vectors: list[list[float]]
+) -> None:
+    """Add rows in batches (Chroma limits the size of one add)."""
+    metas = list(metadatas)
+    for i in range(0, len(ids), ADD_BATCH):
+        end = i + ADD_BATCH
+        collection.add(ids=ids[i:end], documents=texts[i:end], metadatas=metas[i:end], embeddings=vectors[i:end])
 
 
 def _write_atomic(path: Path, text: str) -> None:
