@@ -93,19 +93,13 @@ class Assistant:
     def loaded(self) -> LoadedIndex:
         """The live index version, reopened when `assistant ingest` has switched to a new one
         (one small manifest read per call)."""
-        manifest = self.store.manifest()
-        loaded = self._loaded
-        # reader.live_version: the live version when the reader was opened (it may answer from an
-        # older complete one when the live one is damaged, store.open_reader).
-        if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
-            return loaded
+        if current := self._current():
+            return current
         # One thread opens a new version; the others answering meanwhile wait for it, rather than
         # each building its own BM25 index.
         with self._load_lock:
-            manifest = self.store.manifest()
-            loaded = self._loaded
-            if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
-                return loaded
+            if current := self._current():
+                return current
             reader = self.store.open_reader()
             # Queries must be embedded by the model that built this index version.
             embedder = get_embedder(reader.manifest.embedder_spec)
@@ -114,6 +108,15 @@ class Assistant:
             decision = Answerability.load(reader.manifest.embedder_spec, retriever.fusion.value)
             self._loaded = LoadedIndex(reader, retriever, notes, practice, decision)
             return self._loaded
+
+    def _current(self) -> LoadedIndex | None:
+        """The loaded version if it is still the live one. reader.live_version is the live version
+        when the reader was opened (it may answer from an older complete one when the live one is
+        damaged, store.open_reader)."""
+        manifest, loaded = self.store.manifest(), self._loaded
+        if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
+            return loaded
+        return None
 
     @property
     def retriever(self) -> Retriever:
