@@ -49,6 +49,10 @@ def ask(page, question: str) -> object:
     answer = answers.nth(before)
     expect(answer.locator(".bezig")).to_have_count(0, timeout=ANSWER_TIMEOUT)
     expect(answer.locator(".bronnen, .geen-antwoord, .fout").first).to_be_visible()
+    # The answer's event chain ends by listing the conversation (without the "none yet" text);
+    # waiting for it keeps a following click off a chat bubble that is still being re-rendered.
+    expect(page.locator("#gesprekken label")).not_to_have_count(0, timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#gesprekken")).not_to_contain_text("Nog geen bewaarde gesprekken")
     return answer
 
 
@@ -109,7 +113,7 @@ def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Se
     # The comment box appears once a thumb is tapped; the vote is stored then, the comment joins it.
     expect(page.locator("#toelichting")).to_be_hidden()
     page.locator("#gesprek").get_by_role("button", name="Vind ik leuk").last.click()
-    expect(page.locator("#toelichting textarea")).to_be_visible()
+    expect(page.locator("#toelichting textarea")).to_be_visible(timeout=ANSWER_TIMEOUT)
     votes = len(app_settings.feedback_log.read_text("utf-8").splitlines())
     page.locator("#toelichting textarea").fill("Helder, dank!")
     page.locator("#verstuur-toelichting").click()

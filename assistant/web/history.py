@@ -95,7 +95,8 @@ class HistoryHandlers:
 
     def choices(self, owner: str) -> dict:
         items = self.conversations.list(owner) if owner else []
-        return gr.update(choices=[(c.label, c.id) for c in items], value=None, info=None if items else EMPTY_LIST)
+        # info="" clears the "none yet" text; None would leave it standing.
+        return gr.update(choices=[(c.label, c.id) for c in items], value=None, info="" if items else EMPTY_LIST)
 
     def on_load(self, key: str | None, request: gr.Request) -> tuple:
         """The owner of this page's conversations, and their list."""
