@@ -194,9 +194,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.admin.feedback import summary_lines
+    from assistant.admin.feedback import open_feedback, summary_lines
 
-    for line in summary_lines(settings.feedback_log):
+    for line in summary_lines(open_feedback(settings)):
         print(line)
     return 0
 

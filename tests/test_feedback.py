@@ -1,76 +1,129 @@
-"""Feedback log: one JSON line per vote, and its summary."""
+"""Feedback in the database (real SQLite on tmp_path): one row per vote linked to its stored turn, a
+comment amends it, the CLI's summary reads the table, old votes go with the retention period and
+with their conversation, and an old var/feedback.jsonl is imported once without losing a vote."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from assistant.admin.feedback import add_comment, append_feedback, summary, summary_lines
+from assistant.admin.feedback import open_feedback, summary_lines
+from assistant.config import Settings
+from assistant.state.conversations import Conversations
+from assistant.state.db import Database
+from assistant.state.feedback import IMPORTED_SUFFIX, FeedbackStore, Vote
+from assistant.state.models import utcnow
 
 SOURCES = [{"n": 1, "doc": "hb.txt", "title": "T", "section": "G > Tip", "text": "lang", "quote": "q", "score": 0.9}]
 
 
-def test_append_writes_one_json_line_with_the_contract_fields(tmp_path: Path) -> None:
-    log = tmp_path / "var" / "feedback.jsonl"
-    when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
-    append_feedback(
-        log, question="Vraag?", answer="Antwoord [1]", sources=SOURCES, vote="like", comment="  goed  ", time=when
+def make(tmp_path: Path, retention: int = 90) -> tuple[Settings, Database, FeedbackStore]:
+    settings = Settings(var_dir=tmp_path / "var", retention_days=retention)
+    db = Database(settings)
+    return settings, db, FeedbackStore(db, retention)
+
+
+def test_a_vote_is_one_row_linked_to_its_turn_and_a_comment_amends_it(tmp_path: Path) -> None:
+    settings, db, store = make(tmp_path)
+    ref = Conversations(db, 90).store_turn("user:anna", None, "Vraag?", "Antwoord [1]", SOURCES, "<p>html</p>")
+    vote = store.add(
+        owner="user:anna",
+        question="Vraag?",
+        answer="Antwoord [1]",
+        sources=SOURCES,
+        vote=Vote.LIKE,
+        turn_id=ref.turn_id,
     )
-    append_feedback(log, question="Vraag?", answer="Antwoord [1]", sources=[], vote="dislike")
-    lines = log.read_text("utf-8").splitlines()
-    assert len(lines) == 2
-    first = json.loads(lines[0])
-    assert first == {
-        "time": "2025-01-02T03:04:05Z",
-        "question": "Vraag?",
-        "answer": "Antwoord [1]",
-        "sources": [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}],
-        "vote": "like",
-        "comment": "goed",
-    }
+    assert store.set_comment(vote, "  Helder, dank!  ") is True
+    [record] = store.records()
+    assert (record.turn_id, record.owner, record.vote, record.comment) == (
+        ref.turn_id,
+        "user:anna",
+        Vote.LIKE,
+        "Helder, dank!",
+    )
+    assert (record.question, record.answer) == ("Vraag?", "Antwoord [1]")
+    assert record.sources == [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}]  # no full texts kept twice
+    assert store.set_comment(vote + 1, "x") is False
     with pytest.raises(ValueError):
-        append_feedback(log, question="q", answer="a", sources=[], vote="meh")
+        store.add(owner="", question="q", answer="a", sources=[], vote="meh")  # type: ignore[arg-type]
 
 
-def test_summary_counts_votes_and_most_disliked_questions(tmp_path: Path) -> None:
-    log = tmp_path / "feedback.jsonl"
-    for question, vote in [("A?", "dislike"), ("B?", "dislike"), ("A?", "dislike"), ("C?", "like")]:
-        append_feedback(
-            log, question=question, answer="x", sources=[], vote=vote, comment="waarom" if question == "B?" else ""
-        )
-    with log.open("a", encoding="utf-8") as handle:
-        handle.write("geen json\n")
-    data = summary(log)
-    assert data["total"] == 4 and data["likes"] == 1 and data["dislikes"] == 3
-    assert data["with_comment"] == 1 and data["unreadable_lines"] == 1
-    assert data["most_disliked"][0] == {"question": "A?", "dislikes": 2}
-    lines = summary_lines(log)
-    assert "4 beoordelingen, 1 duim omhoog, 3 duim omlaag" in lines[0]
+def test_summary_lines_count_votes_and_most_disliked_questions(tmp_path: Path) -> None:
+    settings, _, store = make(tmp_path)
+    assert summary_lines(store) == ["Nog geen feedback."]
+    for question, vote in [("A?", Vote.DISLIKE), ("B?", Vote.DISLIKE), ("A?", Vote.DISLIKE), ("C?", Vote.LIKE)]:
+        store.add(owner="", question=question, answer="x", sources=[], vote=vote, comment="waarom" * (question == "B?"))
+    lines = summary_lines(open_feedback(settings))
+    assert lines[0] == "Feedback: 4 beoordelingen, 1 duim omhoog, 3 duim omlaag (1 met toelichting)."
     assert lines[1] == "Vaakst afgekeurd:" and lines[2].strip() == "2x  A?"
-    assert lines[-1] == "1 regel(s) konden niet worden gelezen."
 
 
-def test_summary_of_a_missing_log(tmp_path: Path) -> None:
-    assert summary(tmp_path / "nope.jsonl")["total"] == 0
-    assert summary_lines(tmp_path / "nope.jsonl")[0].startswith("Nog geen feedback")
+def test_votes_older_than_the_retention_period_are_removed(tmp_path: Path) -> None:
+    _, _, store = make(tmp_path, retention=30)
+    store.add(owner="", question="Oud?", answer="a", sources=[], vote=Vote.DISLIKE, at=utcnow() - timedelta(days=31))
+    store.add(owner="", question="Recent?", answer="a", sources=[], vote=Vote.DISLIKE, at=utcnow() - timedelta(days=29))
+    assert [r.question for r in store.records()] == ["Recent?"]  # the second add purged the first
+    assert store.purge(now=utcnow() + timedelta(days=2)) == 1 and store.records() == []
+    _, _, forever = make(tmp_path / "alles", retention=0)
+    forever.add(owner="", question="Oud?", answer="a", sources=[], vote=Vote.LIKE, at=datetime(2000, 1, 1))
+    assert forever.purge() == 0 and len(forever.records()) == 1
 
 
-def test_a_comment_amends_its_vote_and_the_log_keeps_one_line_per_vote(tmp_path: Path) -> None:
-    """The chat stores a vote when a thumb is tapped; a comment typed afterwards joins that vote."""
-    log = tmp_path / "feedback.jsonl"
-    same = dict(question="Vraag?", answer="Antwoord [1]", sources=SOURCES, vote="like")
-    earlier = append_feedback(log, **same)
-    with log.open("a", encoding="utf-8") as handle:
-        handle.write("geen json\n")
-    vote = append_feedback(log, **same)  # the same question liked twice: the last vote gets the comment
-    assert add_comment(log, vote, "  Helder, dank!  ") is True
-    lines = log.read_text("utf-8").splitlines()
-    assert len(lines) == 3 and lines[1] == "geen json"
-    assert json.loads(lines[0]) == earlier
-    assert json.loads(lines[2]) == {**vote, "comment": "Helder, dank!"}
-    assert summary(log)["total"] == 2 and summary(log)["with_comment"] == 1
-    assert add_comment(log, {**vote, "question": "Andere vraag?"}, "x") is False
-    assert add_comment(tmp_path / "nope.jsonl", vote, "x") is False
+def test_a_deleted_conversation_takes_the_votes_on_its_answers_along(tmp_path: Path) -> None:
+    _, db, store = make(tmp_path)
+    conversations = Conversations(db, 90)
+    ref = conversations.store_turn("user:anna", None, "Vraag?", "Antwoord.", [])
+    store.add(
+        owner="user:anna", question="Vraag?", answer="Antwoord.", sources=[], vote=Vote.DISLIKE, turn_id=ref.turn_id
+    )
+    store.add(owner="", question="Los?", answer="a", sources=[], vote=Vote.DISLIKE)  # no stored turn
+    conversations.delete("user:anna", ref.conversation_id)
+    assert [r.question for r in store.records()] == ["Los?"]
+
+
+def test_an_old_jsonl_log_is_imported_once_on_start(tmp_path: Path) -> None:
+    settings, _, _ = make(tmp_path)
+    log = settings.feedback_log
+    log.parent.mkdir(parents=True, exist_ok=True)
+    now = utcnow()
+    lines = [
+        {"time": f"{now:%Y-%m-%dT%H:%M:%SZ}", "question": "Vraag?", "answer": "Antwoord [1]",
+         "sources": [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}], "vote": "dislike", "comment": "mist iets"},
+        {"time": f"{now:%Y-%m-%dT%H:%M:%SZ}", "question": "Goed?", "answer": "Ja.", "sources": [], "vote": "like",
+         "comment": ""},
+    ]  # fmt: skip
+    log.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\ngeen json\n", "utf-8")
+    store = open_feedback(settings)
+    records = store.records()
+    assert [(r.question, r.vote, r.comment) for r in records] == [
+        ("Vraag?", Vote.DISLIKE, "mist iets"),
+        ("Goed?", Vote.LIKE, ""),
+    ]
+    assert records[0].sources == [{"n": 1, "doc": "hb.txt", "section": "G > Tip"}]
+    assert records[0].created_at == now.replace(microsecond=0)
+    assert not log.exists() and log.with_name(log.name + IMPORTED_SUFFIX).exists()  # the original is kept
+    assert len(open_feedback(settings).records()) == 2  # a second start imports nothing again
+
+
+def test_several_starts_at_once_import_the_log_once(tmp_path: Path) -> None:
+    settings, _, _ = make(tmp_path)
+    settings.feedback_log.parent.mkdir(parents=True, exist_ok=True)
+    line = {"time": "2026-01-05T10:00:00Z", "question": "V?", "answer": "A", "sources": [], "vote": "like"}
+    settings.feedback_log.write_text(json.dumps(line) + "\n", "utf-8")
+    start = threading.Barrier(4)
+
+    def starting() -> None:
+        start.wait()
+        FeedbackStore(Database(settings), 0).import_jsonl(settings.feedback_log)
+
+    threads = [threading.Thread(target=starting) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(FeedbackStore(Database(settings), 0).records()) == 1

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from assistant.state.db import Database
-from assistant.state.models import Conversation, Turn, utcnow
+from assistant.state.models import Conversation, FeedbackEntry, Turn, utcnow
 
 TITLE_CHARS = 120
 
@@ -42,6 +42,15 @@ class StoredTurn:
     plain: str
     answered: bool
     created_at: datetime
+    id: int | None = None  # the row's id, which feedback on this answer refers to
+
+
+@dataclass(frozen=True)
+class TurnRef:
+    """Where a stored turn is: its conversation and its own row id."""
+
+    conversation_id: str
+    turn_id: int
 
 
 class Conversations:
@@ -49,11 +58,13 @@ class Conversations:
         self.db, self.retention_days = db, retention_days
 
     def purge(self, now: datetime | None = None) -> int:
-        """Remove conversations not touched within the retention period; returns how many."""
+        """Remove conversations not touched within the retention period, and votes given before it
+        (feedback.py; a vote keeps a copy of its question); returns how many conversations."""
         if self.retention_days <= 0:
             return 0
         limit = (now or utcnow()) - timedelta(days=self.retention_days)
         with self.db.session() as session:
+            session.execute(delete(FeedbackEntry).where(FeedbackEntry.created_at < limit))
             old = list(session.scalars(select(Conversation.id).where(Conversation.updated_at < limit)))
             if old:
                 session.execute(delete(Turn).where(Turn.conversation_id.in_(old)))
@@ -73,6 +84,20 @@ class Conversations:
     ) -> str:
         """Store a turn; a new conversation (titled by its first question) when `conversation_id`
         is None or not the owner's. Returns the conversation's id."""
+        return self.store_turn(owner, conversation_id, question, answer, sources, html, answered, plain).conversation_id
+
+    def store_turn(
+        self,
+        owner: str,
+        conversation_id: str | None,
+        question: str,
+        answer: str,
+        sources: list[dict],
+        html: str = "",
+        answered: bool = True,
+        plain: str = "",
+    ) -> TurnRef:
+        """`add_turn`, returning the turn's own id too (for feedback on it)."""
         self.purge()
         now = utcnow()
         with self.db.session() as session:
@@ -85,20 +110,20 @@ class Conversations:
             else:
                 position = session.scalar(select(func.count()).where(Turn.conversation_id == conversation.id))
             conversation.updated_at = now
-            session.add(
-                Turn(
-                    conversation_id=conversation.id,
-                    position=position,
-                    question=question,
-                    answer=answer,
-                    sources_json=json.dumps(sources, ensure_ascii=False),
-                    html=html,
-                    plain=plain,
-                    answered=answered,
-                    created_at=now,
-                )
+            turn = Turn(
+                conversation_id=conversation.id,
+                position=position,
+                question=question,
+                answer=answer,
+                sources_json=json.dumps(sources, ensure_ascii=False),
+                html=html,
+                plain=plain,
+                answered=answered,
+                created_at=now,
             )
-            return conversation.id
+            session.add(turn)
+            session.flush()  # assigns turn.id
+            return TurnRef(conversation.id, turn.id)
 
     def list(self, owner: str) -> list[ConversationSummary]:
         """The owner's conversations, most recent first."""
@@ -118,7 +143,9 @@ class Conversations:
             if conversation is None or conversation.owner != owner:
                 return []
             return [
-                StoredTurn(t.question, t.answer, json.loads(t.sources_json), t.html, t.plain, t.answered, t.created_at)
+                StoredTurn(
+                    t.question, t.answer, json.loads(t.sources_json), t.html, t.plain, t.answered, t.created_at, t.id
+                )
                 for t in conversation.turns
             ]
 

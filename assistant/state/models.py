@@ -53,6 +53,27 @@ class Turn(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="turns")
 
 
+class FeedbackEntry(Base):
+    """One 👍/👎 on an answer, with its optional comment (a later comment updates the row).
+
+    The question, answer and sources are copied, because a vote need not have a stored turn (one
+    imported from the old JSONL log, or one whose turn could not be stored). A vote on a stored turn
+    goes when its conversation is deleted by its owner or by retention: deleting means gone.
+    """
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    turn_id: Mapped[int | None] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    sources_json: Mapped[str] = mapped_column(Text, default="[]")  # [{n, doc, section}]
+    vote: Mapped[str] = mapped_column(String(10), index=True)  # "like" | "dislike"
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class AuditEntry(Base):
     """One line of the audit log. Append-only: nothing in the package updates or deletes rows."""
 

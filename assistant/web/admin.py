@@ -22,8 +22,10 @@ from assistant.admin.users import UserStore
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.state.audit import AuditEvent, AuditLog
+from assistant.state.gaps import KnowledgeGaps
 from assistant.web.admin_html import audit_table_html, documents_table_html, notice_html
 from assistant.web.assets import ADMIN_INTRO
+from assistant.web.gaps import KnowledgeGapsPanel
 from assistant.web.html_parts import esc
 from assistant.web.toc_html import toc_html
 
@@ -38,6 +40,7 @@ class AdminTab:
     def __init__(self, settings: Settings, catalog: admin.Catalog, login: bool, audit: AuditLog) -> None:
         self.settings, self.catalog, self.login, self.audit = settings, catalog, login, audit
         self.users = UserStore(settings.users_file)
+        self.gaps = KnowledgeGapsPanel(KnowledgeGaps(audit.db), settings.retention_days, self.require_admin)
 
     def record(self, event: AuditEvent, request: gr.Request | None, detail: str) -> None:
         """An admin action in the audit log: who (the user; "lokaal" without login) and from where."""
@@ -86,6 +89,7 @@ class AdminTab:
                 self.audit_file = gr.File(
                     label="Logboek (CSV)", visible=False, interactive=False, elem_id="beheer-audit-bestand"
                 )
+            self.gaps.build()
         return self.tab
 
     @property
@@ -104,6 +108,7 @@ class AdminTab:
         self.remove_btn.click(self.on_remove, self.remove_pick, self.io, **beheer)
         self.reindex_btn.click(self.on_reindex, None, [*self.io, toc, picker], **beheer)
         self.audit_btn.click(self.on_export, None, self.audit_file, **beheer)
+        self.gaps.wire(self.tab)
 
     # --- handlers ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from assistant import offline
 from assistant.admin import catalog as admin
+from assistant.admin.feedback import open_feedback
 from assistant.answers.chat import ChatSession
 from assistant.answers.limits import question_slots
 from assistant.answers.pipeline import Assistant
@@ -60,7 +61,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
     conversations = Conversations(db, settings.retention_days)
     conversations.purge()  # on start, and on every write
     history = HistoryHandlers(settings, conversations, login)
-    chat_handlers = ChatHandlers(settings, engine, catalog, history)
+    chat_handlers = ChatHandlers(settings, engine, catalog, history, open_feedback(settings, db))
     slots = question_slots(settings)
     handbook = HandbookHandlers(catalog)
     admin_tab = AdminTab(settings, catalog, login, AuditLog(db))
@@ -251,7 +252,9 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             ).then(**refresh)
         history.wire(demo, chatbot, sessie)
         voted = gr.State(None)
-        chatbot.like(chat_handlers.on_like, sessie, [voted, comment_row, comment], api_visibility=PRIVATE)
+        chatbot.like(
+            chat_handlers.on_like, [sessie, history.owner], [voted, comment_row, comment], api_visibility=PRIVATE
+        )
         for trigger in (comment_btn.click, comment.submit):
             trigger(chat_handlers.on_comment, [voted, comment], [voted, comment_row, comment], api_visibility=PRIVATE)
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)

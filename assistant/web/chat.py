@@ -23,13 +23,13 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.admin.catalog import Catalog
-from assistant.admin.feedback import add_comment, append_feedback
 from assistant.answers.chat import ChatSession
 from assistant.answers.memo import MemoTurn, memo_docx, memo_markdown
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
 from assistant.search.scope import Scope
+from assistant.state.feedback import FeedbackStore, Vote
 from assistant.types import Answer
 from assistant.web import answer_html as fmt
 from assistant.web.history import HistoryHandlers, empty_state
@@ -77,10 +77,18 @@ def new_conversation() -> tuple:
 
 
 class ChatHandlers:
-    """The handlers that need the engine, the settings (feedback log) or the section catalog."""
+    """The handlers that need the engine, the settings, the section catalog or the feedback table."""
 
-    def __init__(self, settings: Settings, engine: Assistant, catalog: Catalog, history: HistoryHandlers) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Assistant,
+        catalog: Catalog,
+        history: HistoryHandlers,
+        feedback: FeedbackStore,
+    ) -> None:
         self.settings, self.engine, self.catalog, self.history = settings, engine, catalog, history
+        self.feedback = feedback
 
     def respond(
         self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
@@ -132,30 +140,37 @@ class ChatHandlers:
         record = {"question": data["question"], "answer": data["answer"], "sources": data["sources"]}
         extra = {"html": chat[-1]["content"], "plain": plain, "answered": answer.answered}
         stored = self.history.store(owner, sessie, {**record, **extra})
+        record["turn"] = stored.turn_id if stored else None  # what a 👍/👎 on this answer refers to
         sessie = {
             "history": [list(turn) for turn in session.history],
             "records": {**sessie["records"], str(index): record},
             "last": plain,
-            "conversation": stored or sessie.get("conversation"),
+            "conversation": stored.conversation_id if stored else sessie.get("conversation"),
         }
         yield chat, sessie
 
-    def on_like(self, sessie: dict, data: gr.LikeData) -> tuple:
+    def on_like(self, sessie: dict, owner: str, data: gr.LikeData) -> tuple:
         """Store a 👍/👎 at once (a vote is never lost for want of a comment), then offer the
         comment box, which amends that vote (`on_comment`)."""
         record = sessie["records"].get(str(data.index))
         if record is None or data.liked not in (True, False):
             return gr.skip(), gr.skip(), gr.skip()
-        stored = append_feedback(
-            self.settings.feedback_log,
-            question=record["question"],
-            answer=record["answer"],
-            sources=record["sources"],
-            vote="like" if data.liked else "dislike",
-        )
+        try:
+            stored = self.feedback.add(
+                owner=owner,
+                question=record["question"],
+                answer=record["answer"],
+                sources=record["sources"],
+                vote=Vote.LIKE if data.liked else Vote.DISLIKE,
+                turn_id=record.get("turn"),
+            )
+        except Exception:  # the page goes on; the log has the cause
+            log.exception("storing a vote failed")
+            gr.Warning("Je beoordeling kon niet worden opgeslagen. Probeer het later opnieuw.", title="Feedback")
+            return gr.skip(), gr.skip(), gr.skip()
         gr.Info("Bedankt! Je beoordeling is opgeslagen. Wil je iets toelichten?", title="Feedback")
         label = f"Toelichting bij je {'👍' if data.liked else '👎'} (optioneel)"
-        return stored, gr.update(visible=True), gr.update(value="", label=label)
+        return {"id": stored}, gr.update(visible=True), gr.update(value="", label=label)
 
     def on_comment(self, voted: dict | None, comment: str) -> tuple:
         """Add the comment to the vote just stored, and fold the comment box again."""
@@ -164,7 +179,7 @@ class ChatHandlers:
         if not (comment or "").strip():
             gr.Warning("Typ eerst een toelichting, of laat het veld leeg: je stem is al opgeslagen.", title="Let op")
             return gr.skip(), gr.skip(), gr.skip()
-        add_comment(self.settings.feedback_log, voted, comment)
+        self.feedback.set_comment(voted["id"], comment)
         gr.Info("Bedankt voor je toelichting!", title="Feedback")
         return None, gr.update(visible=False), ""
 

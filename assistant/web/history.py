@@ -16,7 +16,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.config import Settings
-from assistant.state.conversations import Conversations, StoredTurn
+from assistant.state.conversations import Conversations, StoredTurn, TurnRef
 from assistant.web import answer_html as fmt
 
 log = logging.getLogger("fusiewijzer.ui")
@@ -47,7 +47,12 @@ def session_from_turns(turns: list[StoredTurn]) -> tuple[list[dict], dict]:
     records: dict[str, dict] = {}
     for turn in turns:
         chat.append({"role": "user", "content": fmt.question_html(turn.question)})
-        records[str(len(chat))] = {"question": turn.question, "answer": turn.answer, "sources": turn.sources}
+        records[str(len(chat))] = {
+            "question": turn.question,
+            "answer": turn.answer,
+            "sources": turn.sources,
+            "turn": turn.id,
+        }
         chat.append({"role": "assistant", "content": turn.html or fmt.error_html("Dit antwoord is niet bewaard.")})
     return chat, {
         "history": [[t.question, t.answer] for t in turns],
@@ -129,12 +134,12 @@ class HistoryHandlers:
         gr.Info(f"{removed} gesprek(ken) verwijderd.", title="Mijn gesprekken")
         return self.choices(owner), [], empty_state()
 
-    def store(self, owner: str, sessie: dict, turn: dict) -> str | None:
-        """Store an answered turn; returns the conversation id (None when storing failed)."""
+    def store(self, owner: str, sessie: dict, turn: dict) -> TurnRef | None:
+        """Store an answered turn; returns where (None when storing failed)."""
         if not owner:  # the page's load event has not run: nobody to keep it for
             return None
         try:
-            return self.conversations.add_turn(owner, sessie.get("conversation"), **turn)
+            return self.conversations.store_turn(owner, sessie.get("conversation"), **turn)
         except Exception:  # the answer stands; the user is told it was not kept
             log.exception("storing a conversation turn failed")
             gr.Warning(STORE_ERROR, title="Niet bewaard")
