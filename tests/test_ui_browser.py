@@ -4,7 +4,6 @@ with Debian's Chromium."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -13,6 +12,8 @@ from urllib.parse import urlparse
 import pytest
 
 from assistant.config import Settings
+from assistant.state.db import Database
+from assistant.state.feedback import FeedbackStore, Vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -114,17 +115,18 @@ def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Se
     expect(page.locator("#toelichting")).to_be_hidden()
     page.locator("#gesprek").get_by_role("button", name="Vind ik leuk").last.click()
     expect(page.locator("#toelichting textarea")).to_be_visible(timeout=ANSWER_TIMEOUT)
-    votes = len(app_settings.feedback_log.read_text("utf-8").splitlines())
+    store = FeedbackStore(Database(app_settings), 0)
+    votes = len(store.records())
     page.locator("#toelichting textarea").fill("Helder, dank!")
     page.locator("#verstuur-toelichting").click()
     expect(page.locator("#toelichting")).to_be_hidden(timeout=10_000)
-    lines = app_settings.feedback_log.read_text("utf-8").splitlines()
-    assert len(lines) == votes  # one line per vote
-    record = json.loads(lines[-1])
-    assert record["vote"] == "like" and record["comment"] == "Helder, dank!"
-    assert record["question"] == "Welke varianten zijn er voor de topstructuur?"
-    assert record["sources"][0]["n"] == 1 and record["sources"][0]["doc"].endswith(".txt")
-    assert set(record) == {"time", "question", "answer", "sources", "vote", "comment"}
+    records = store.records()
+    assert len(records) == votes  # one row per vote
+    record = records[-1]
+    assert record.vote is Vote.LIKE and record.comment == "Helder, dank!"
+    assert record.question == "Welke varianten zijn er voor de topstructuur?"
+    assert record.sources[0]["n"] == 1 and record.sources[0]["doc"].endswith(".txt")
+    assert record.turn_id is not None and record.owner.startswith("browser:")  # linked to the stored answer
 
     page.locator("#kopieer").click()
     copied = page.locator("#kopie textarea")

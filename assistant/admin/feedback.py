@@ -18,7 +18,7 @@ def open_feedback(settings: Settings, db: Database | None = None) -> FeedbackSto
     store = FeedbackStore(db or Database(settings), settings.retention_days)
     try:
         store.import_jsonl(settings.feedback_log)
-    except OSError:  # unreadable: the file stays where it was and the next start tries again
+    except Exception:  # the app starts anyway; the file stays where it was and the next start tries again
         log.exception("importing %s failed", settings.feedback_log)
     store.purge()
     return store

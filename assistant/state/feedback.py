@@ -3,6 +3,8 @@ a comment typed afterwards updates that row. Rows older than the retention perio
 start and on every vote), like conversations.
 
 Before the database, votes went to var/feedback.jsonl; `import_jsonl` moves such a file in once.
+Nothing reads these rows to rank or change answers: they are for people (`assistant feedback`,
+Kennishiaten in Beheer).
 """
 
 from __future__ import annotations
@@ -144,23 +146,33 @@ class FeedbackStore:
         )
 
     def import_jsonl(self, path: Path) -> int | None:
-        """Move the votes of an old feedback log into the table, once: the file is first renamed to
-        `<name>.geimporteerd` (only one of several starting processes wins the rename), then read
-        and stored in one transaction; on failure it is renamed back. The renamed file is kept as
-        the original. Returns the number imported, or None when there was no file to import."""
+        """Move the votes of an old feedback log into the table, once. The file is first renamed to
+        `<name>.geimporteerd` (of several processes starting at once, only one wins the rename),
+        then read and stored in one transaction; on failure it is renamed back for the next start.
+        Afterwards the file is deleted, so it keeps nothing beyond the retention period, unless
+        some lines could not be read: then it stays, for a person to look at. Returns the number
+        of votes imported, or None when there was no file."""
         claimed = path.with_name(path.name + IMPORTED_SUFFIX)
         try:
             os.rename(path, claimed)
         except FileNotFoundError:
             return None
         try:
-            rows = [row for line in claimed.read_text("utf-8").splitlines() if (row := _jsonl_row(line))]
+            lines = [line for line in claimed.read_text("utf-8", errors="replace").splitlines() if line.strip()]
+            rows = [row for line in lines if (row := _jsonl_row(line))]
             with self.db.session() as session:
                 session.add_all(rows)
         except Exception:
-            os.rename(claimed, path)  # nothing stored (one transaction): try again on the next start
+            os.rename(claimed, path)  # nothing stored (one transaction): the next start tries again
             raise
-        log.info("imported %d votes from %s (kept as %s)", len(rows), path, claimed.name)
+        if len(rows) == len(lines):
+            claimed.unlink()
+            log.info("imported %d votes from %s", len(rows), path)
+        else:
+            log.warning(
+                "imported %d votes from %s; %d unreadable line(s) kept in %s",
+                len(rows), path, len(lines) - len(rows), claimed,
+            )  # fmt: skip
         return len(rows)
 
 

@@ -40,7 +40,7 @@ class AdminTab:
     def __init__(self, settings: Settings, catalog: admin.Catalog, login: bool, audit: AuditLog) -> None:
         self.settings, self.catalog, self.login, self.audit = settings, catalog, login, audit
         self.users = UserStore(settings.users_file)
-        self.gaps = KnowledgeGapsPanel(KnowledgeGaps(audit.db), settings.retention_days, self.require_admin)
+        self.gaps = KnowledgeGapsPanel(KnowledgeGaps(audit.db), settings.retention_days, self.is_admin)
 
     def record(self, event: AuditEvent, request: gr.Request | None, detail: str) -> None:
         """An admin action in the audit log: who (the user; "lokaal" without login) and from where."""

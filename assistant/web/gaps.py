@@ -23,23 +23,24 @@ PRIVATE = "private"  # not API endpoints (app.py: only /ask is)
 QUESTION_HEADERS = ["Week", "Aantal", "Vraag", "Kenmerk"]
 DISLIKED_HEADERS = ["Week", "Aantal", "Vraag", "Toelichtingen", "Kenmerk"]
 EMPTY = "Nog niets in deze lijst."
+NOT_ADMIN = "Alleen beheerders kunnen de kennishiaten zien."
 
 
 def intro_text(retention_days: int) -> str:
     kept = (
-        f"alleen binnen de bewaartermijn van **{retention_days} dagen** (`ASSISTANT_RETENTION_DAYS`): "
-        "oudere gesprekken en beoordelingen worden verwijderd, en een gesprek dat de gebruiker zelf "
-        "verwijdert verdwijnt hier ook"
+        f"alleen bewaard binnen de bewaartermijn van **{retention_days} dagen** (`ASSISTANT_RETENTION_DAYS`): "
+        "oudere gesprekken en beoordelingen worden verwijderd, en een gesprek dat iemand zelf verwijdert, "
+        "verdwijnt ook hier"
         if retention_days > 0
-        else "zonder bewaartermijn (`ASSISTANT_RETENTION_DAYS=0`): tot de gebruiker ze zelf verwijdert"
+        else "bewaard zonder bewaartermijn (`ASSISTANT_RETENTION_DAYS=0`), tot iemand ze zelf verwijdert"
     )
     return (
         "Per week (ISO-weeknummer): de vragen die de assistent niet kon beantwoorden, de antwoorden met "
         "een 👎 en hun toelichting, en de vaakst gestelde vragen. Dezelfde vraag telt als één, ook met "
         "andere hoofdletters, spaties of zonder vraagteken. Kies een rij om het antwoord te zien zoals "
-        f"het gegeven is.\n\nVragen worden bewaard {kept}. Feedback is er om mensen te informeren (wat "
-        "ontbreekt in de documenten, wat onduidelijk is); ze verandert nooit de volgorde of inhoud van "
-        "de antwoorden."
+        "het gegeven is (kenmerk v: het bewaarde antwoord; b: alleen de beoordeling met haar kopie van "
+        f"het antwoord).\n\nVragen worden {kept}. Feedback is er om mensen te informeren (wat ontbreekt "
+        "in de documenten, wat onduidelijk is); ze verandert nooit de volgorde of inhoud van de antwoorden."
     )
 
 
@@ -71,8 +72,12 @@ class KnowledgeGapsPanel:
     """Build it inside the Beheer tab with `build()`, then `wire(tab)`: the lists are read when the
     tab or the panel is opened and on "Vernieuwen"."""
 
-    def __init__(self, gaps: KnowledgeGaps, retention_days: int, require_admin: Callable[[gr.Request], None]) -> None:
-        self.gaps, self.retention_days, self.require_admin = gaps, retention_days, require_admin
+    def __init__(self, gaps: KnowledgeGaps, retention_days: int, is_admin: Callable[[gr.Request | None], bool]) -> None:
+        self.gaps, self.retention_days, self.is_admin = gaps, retention_days, is_admin
+
+    def require_admin(self, request: gr.Request | None) -> None:
+        if not self.is_admin(request):
+            raise gr.Error(NOT_ADMIN, title="Geen toegang")
 
     def build(self) -> None:
         frame = dict(type="array", interactive=False, wrap=True, max_height=360)
@@ -92,6 +97,7 @@ class KnowledgeGapsPanel:
                 label="Antwoord zoals gegeven (kies een rij)",
                 elem_id="kh-antwoord",
                 height=420,
+                buttons=["copy"],
                 sanitize_html=True,
                 allow_tags=False,
                 latex_delimiters=[],
