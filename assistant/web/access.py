@@ -45,10 +45,12 @@ PRINT_CSS = """
   #gesprek .message-row, #gesprek .message { max-width: 100% !important; background: none !important;
     border: none !important; box-shadow: none !important; padding: 0 !important; margin: 0 !important; }
   #gesprek .message-wrap .prose.chatbot.md { opacity: 1; }
-  .vraag { font-weight: 700; font-size: 1.1em; margin: 1.2rem 0 .4rem; break-after: avoid; }
+  #gesprek .message-row { justify-content: flex-start !important; align-self: stretch !important; }
+  .vraag { text-align: left; font-weight: 700; font-size: 1.1em; margin: 1.2rem 0 .4rem; break-after: avoid; }
   .vraag::before { content: "Vraag: "; }
   details.bronnen::details-content { content-visibility: visible; display: contents; }
-  details.bronnen > summary { list-style: none; font-weight: 700; }
+  details.bronnen > summary { list-style: none; font-size: 0; }  /* not "tik of klik op [n]…" */
+  details.bronnen > summary::before { content: "Bronnen"; font-size: 1rem; font-weight: 700; }
   details.bronnen > summary::-webkit-details-marker { display: none; }
   .bron { break-inside: avoid; border: 1px solid #999; }
   .bron-tekst { opacity: 1; border-left-color: #666; }
