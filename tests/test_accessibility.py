@@ -83,6 +83,33 @@ def test_the_streaming_answer_is_announced_politely(chat_page) -> None:  # noqa:
     expect(page.locator("#vraag textarea")).to_have_accessible_name("Je vraag")
 
 
+SMALL_SCREENS = {
+    "telefoon": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "has_touch": True},
+}
+
+
+@pytest.mark.parametrize("device", list(SMALL_SCREENS))
+def test_chat_on_phone_and_tablet_has_no_serious_violations_and_visible_focus(
+    browser, app_url: str, device: str
+) -> None:
+    context = browser.new_context(locale="nl-NL", **SMALL_SCREENS[device])
+    try:
+        page = context.new_page()
+        page.goto(app_url, wait_until="load")
+        expect(page.locator("#vraag textarea")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        answer = ask(page, "Wat is een Gideonsbende?")
+        assert_accessible(page, f"the chat on a {device}")
+        page.locator("#vraag textarea").focus()
+        press_until(page, "Shift+Tab", "#gesprek .antwoord a.bronlink[href$='-1']")
+        page.keyboard.press("Enter")
+        expect(answer.locator(".bron").first).to_be_focused()
+        expect(answer.locator(".bron").first).to_be_in_viewport()
+        focus_ring(page)
+    finally:
+        context.close()
+
+
 # --- the keyboard alone ---------------------------------------------------------------------
 
 FOCUS_JS = """() => {
