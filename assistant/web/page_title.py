@@ -1,7 +1,8 @@
 """The page's <title> in the HTML itself: Gradio's template has none and sets it from the app's
 config in the browser, but its login page gets no config and so stayed untitled (WCAG 2.4.2;
 axe-core's document-title, tests/test_accessibility.py). An ASGI middleware puts one in the head
-of every HTML page Gradio serves; on the app's own page Gradio then sets the same title again.
+of the page Gradio serves at / (the app, or its login form); on the app's page Gradio then sets
+the same title again.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ HEAD = b"<head>"
 
 
 class TitleMiddleware:
-    """Pure ASGI; only GET responses of type text/html are buffered (Gradio's pages, ~100 kB)."""
+    """Pure ASGI; only the page itself (GET /, text/html, ~100 kB) is buffered: files Gradio serves
+    from other paths (an uploaded .html document, say) pass through as they are."""
 
     def __init__(self, app: Any, title: str) -> None:
         self.app = app
         self.tag = f"<title>{html.escape(title)}</title>".encode()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
+        if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path", "/") not in ("/", ""):
             await self.app(scope, receive, send)
             return
         start: dict | None = None
