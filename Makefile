@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser ingest eval bench clean
+.PHONY: install run test lint browser node ingest eval bench clean
 
-install: $(STAMP)
+install: $(STAMP) node
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,19 @@ ingest: install
 
 run: install index/current.json
 	$(BIN)/python ui.py
+
+# axe-core (package.json, pinned in package-lock.json) is loaded from node_modules into the page by
+# the accessibility tests; npm comes from Debian when the machine has none.
+AXE := node_modules/axe-core/axe.min.js
+
+node: $(AXE)
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		(apt-get update -qq || true) && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 # Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
 browser:

@@ -1,5 +1,8 @@
 """Write docs/screenshots/: chat.png and handboek.png (desktop), telefoon.png and telefoon-bron.png
-(a phone, 390x844: the answer, then its source [1] tapped open) and tablet.png (820x1180).
+(a phone, 390x844: the answer, then its source [1] tapped open), tablet.png (820x1180),
+gesprekken.png ("Mijn gesprekken" with a conversation reopened) and memo.png (the Raadsmemo of that
+conversation: the downloaded .docx laid out as a page by memo_preview.py, as LibreOffice is not
+installed to print it).
 
     .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:7860/]
 
@@ -11,7 +14,9 @@ from __future__ import annotations
 import argparse
 import subprocess
 import time
+from pathlib import Path
 
+from memo_preview import docx_html
 from playwright.sync_api import expect, sync_playwright
 from ui_app import ROOT, launch_chromium, start_app, wait_for
 
@@ -21,6 +26,13 @@ SECTION = "Fase 2: Besluiten en inrichten"
 LONG_QUESTION = "Welke varianten zijn er voor de topstructuur?"  # taller than a phone's window
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
+# Three conversations for the list; the first (an answer with an update note) is reopened and its
+# memo made.
+CONVERSATIONS = (
+    ("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?",),
+    ("Wat is een Gideonsbende?", "Wie horen daarbij?"),
+    ("Huisvesting: centraal of decentraal?",),
+)
 
 
 def start_app_and_wait() -> tuple[subprocess.Popen, str]:
@@ -54,6 +66,7 @@ def shoot(url: str) -> None:
         page.screenshot(path=OUT / "handboek.png")
         shoot_device(browser, url, PHONE, "telefoon")
         shoot_device(browser, url, TABLET, "tablet")
+        shoot_history_and_memo(browser, url)
         browser.close()
     print(f"geschreven: {', '.join(sorted(p.name for p in OUT.glob('*.png')))} in {OUT}")
 
@@ -75,6 +88,47 @@ def shoot_device(browser, url: str, device: dict, name: str) -> None:
         expect(answer.locator(".bron").first).to_be_in_viewport()
         page.wait_for_function("() => document.querySelector('.bron.uitgelicht') === null")  # highlight gone
         page.screenshot(path=OUT / f"{name}-bron.png")
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    answers = page.locator("#gesprek .antwoord")
+    before = answers.count()
+    page.locator("#vraag textarea").fill(question)
+    page.locator("#vraag textarea").press("Enter")
+    expect(answers.nth(before).locator(".bronnen, .geen-antwoord").first).to_be_visible(timeout=60_000)
+    expect(page.locator("#gesprekken")).not_to_contain_text("Nog geen bewaarde gesprekken", timeout=60_000)
+
+
+def shoot_history_and_memo(browser, url: str) -> None:
+    """Three conversations in "Mijn gesprekken", the first reopened; then its Raadsmemo."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1360, "height": 1050}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    for turns in CONVERSATIONS:
+        page.locator("#nieuw").click()
+        expect(page.locator("#gesprek .vraag")).to_have_count(0)
+        for question in turns:
+            ask(page, question)
+    listed = page.locator("#gesprekken label")
+    expect(listed).to_have_count(len(CONVERSATIONS), timeout=60_000)
+    listed.filter(has_text=CONVERSATIONS[0][0]).click()
+    expect(page.locator("#gesprek .vraag")).to_have_count(len(CONVERSATIONS[0]), timeout=60_000)
+    expect(page.locator("#gesprek .vraag").first).to_have_text(CONVERSATIONS[0][0])
+    page.evaluate("() => { document.querySelector('#gesprek .bubble-wrap').scrollTop = 0; window.scrollTo(0, 0); }")
+    page.mouse.move(0, 0)
+    page.screenshot(path=OUT / "gesprekken.png")
+    page.locator("#memo-omvang").get_by_text("Heel gesprek").click()
+    page.locator("#maak-memo").click()
+    link = page.locator("#memo tr", has_text=".docx").locator("a").first
+    expect(link).to_be_visible(timeout=60_000)
+    with page.expect_download() as download_info:
+        link.click()
+    memo = Path(download_info.value.path())
+    preview = context.new_page()
+    preview.set_viewport_size({"width": 1000, "height": 800})
+    preview.set_content(docx_html(memo))
+    preview.screenshot(path=OUT / "memo.png", full_page=True)
     context.close()
 
 

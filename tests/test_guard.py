@@ -145,7 +145,7 @@ def test_the_app_is_launched_with_bounds_and_the_guard(settings) -> None:
     options = web_launch.guarded_launch_options(settings, login=True)
     assert options["state_session_capacity"] == web_launch.STATE_SESSION_CAPACITY <= 1000
     assert options["auth"].__name__ == "auth" and asyncio.iscoroutinefunction(options["auth"])
-    (middleware,) = options["app_kwargs"]["middleware"]
+    middleware, _title = options["app_kwargs"]["middleware"]
     assert middleware.cls is GuardMiddleware
     assert web_launch.QUEUE_MAX_SIZE and web_app.DELETE_CACHE[1] <= 24 * 3600
     assert "auth" not in web_launch.guarded_launch_options(settings, login=False)

@@ -64,3 +64,10 @@ def test_markdown_has_the_same_content(turns: list[MemoTurn]) -> None:
                 assert f"> {line}" in text
             if source["note"]:
                 assert source["note"] in text
+
+
+def test_docx_shows_the_answer_as_text_not_as_escaped_markdown() -> None:
+    # The stored answer is Answer.to_json()'s safe Markdown: "&gt;" and "\[" are for renderers.
+    turn = MemoTurn("Vraag?", "*Zie ook:* A &gt; B · \\[bijlage\\] &amp; meer [1]", [])
+    text = docx_text(memo_docx([turn], "v1", EXPORTED))
+    assert "Zie ook: A > B · [bijlage] & meer [1]" in text

@@ -9,6 +9,7 @@ can be made from a conversation reopened from the database as well as from the l
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Sequence
@@ -76,6 +77,12 @@ def memo_markdown(turns: Sequence[MemoTurn], corpus_version: str, exported: date
     return "\n".join(lines)
 
 
+def word_text(markdown: str) -> str:
+    """The stored answer's Markdown as Word text: Answer.to_json() made it safe for Markdown
+    renderers ("&gt;", "\\[x\\]"); a Word paragraph is not rendered, so it would show those as typed."""
+    return html.unescape(re.sub(r"\\([\[\]])", r"\1", markdown))
+
+
 def _add_marked_text(paragraph: Any, text: str) -> None:
     """A paragraph's runs from Markdown with **bold**: bold as bold, the rest plain."""
     for i, piece in enumerate(BOLD_RE.split(text)):
@@ -97,7 +104,7 @@ def memo_docx(turns: Sequence[MemoTurn], corpus_version: str, exported: datetime
         document.add_heading(f"Vraag {i}: {turn.question}", level=1)
         for block in re.split(r"\n\s*\n", turn.answer.strip()):
             if block.strip():
-                _add_marked_text(document.add_paragraph(), block.strip())
+                _add_marked_text(document.add_paragraph(), word_text(block.strip()))
         if turn.sources:
             document.add_heading("Bronnen", level=2)
         for source in turn.sources:

@@ -151,6 +151,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
                     )
                     with gr.Row(elem_id="vraagbalk"):
                         question = gr.Textbox(
+                            label="Je vraag",  # not shown; the field's name for screen readers
                             show_label=False,
                             scale=5,
                             min_width=180,

@@ -21,9 +21,11 @@ from assistant.index.store import IndexStore
 from assistant.state.audit import AuditLog
 from assistant.state.db import Database
 from assistant.web import login_audit
+from assistant.web.access import ACCESS_CSS, FOCUS_HEAD, PRINT_CSS, with_access_js
 from assistant.web.app import build_app
 from assistant.web.assets import CSS, HEAD, JS, LOGIN_MESSAGE
 from assistant.web.guard import Guard
+from assistant.web.page_title import title_middleware
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
 import gradio as gr  # noqa: E402
@@ -37,12 +39,36 @@ STATE_SESSION_CAPACITY = 300
 QUEUE_MAX_SIZE = 64
 # /ask's parameters after `question`, with ask_json's defaults: the guard completes a REST call
 # that sends fewer (Gradio needs them all).
+PAGE_TITLE = "Fusiewijzer"  # also on the login page, which Gradio leaves untitled (page_title.py)
 ASK_DEFAULTS: tuple[Any, ...] = ("", None, "uitgebreid", "", "", 0, "")
 
 
+def theme() -> gr.themes.Base:
+    """Gradio's default theme with WCAG AA contrast (axe-core, tests/test_accessibility.py): its
+    orange primary buttons (2.8:1 with white), red stop buttons (3.8:1) and light grey secondary
+    text (1.9:1) fall short of 4.5:1; blue 700, red 700 and zinc 600 reach it."""
+    return gr.themes.Default(
+        primary_hue="blue", font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"]
+    ).set(
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_300",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+        button_cancel_background_fill=gr.themes.colors.red.c700,
+        button_cancel_background_fill_hover=gr.themes.colors.red.c800,
+    )
+
+
 def launch_options() -> dict[str, Any]:
-    theme = gr.themes.Default(font=[gr.themes.Font("system-ui"), "sans-serif"], font_mono=["monospace"])
-    return {"theme": theme, "css": CSS, "js": JS, "head": HEAD, "footer_links": []}
+    return {
+        "theme": theme(),
+        "css": CSS + ACCESS_CSS + PRINT_CSS,
+        "js": with_access_js(JS),
+        "head": HEAD + FOCUS_HEAD,
+        "footer_links": [],
+    }
 
 
 def guarded_launch_options(settings: Settings, login: bool, guard: Guard | None = None) -> dict[str, Any]:
@@ -54,7 +80,7 @@ def guarded_launch_options(settings: Settings, login: bool, guard: Guard | None 
     return {
         "state_session_capacity": STATE_SESSION_CAPACITY,
         "max_file_size": max_bytes,
-        "app_kwargs": {"middleware": [guard.middleware()]},
+        "app_kwargs": {"middleware": [guard.middleware(), title_middleware(PAGE_TITLE)]},
         **auth,
     }
 
