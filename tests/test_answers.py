@@ -166,3 +166,19 @@ def test_a_short_sentence_does_not_end_a_detailed_quote(handbook_assistant: Assi
     assert "kostenreductie" in answer.sources[0].quote
     short = handbook_assistant.ask("Wat zijn de motieven voor een ambtelijke fusie?", style="kort")
     assert "kostenreductie" not in short.sources[0].quote  # kort keeps to the one best sentence
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "<script>alert('x')</script> Wat is een Gideonsbende?",
+        "<b>Wat is een Gideonsbende?</b>",
+        "Wat is een <i>Gideonsbende</i>?<img src=x onerror=alert(1)>",
+    ],
+)
+def test_markup_around_a_question_does_not_change_its_answer(handbook_assistant: Assistant, wrapped: str) -> None:
+    plain = handbook_assistant.ask("Wat is een Gideonsbende?")
+    answer = handbook_assistant.ask(wrapped)
+    assert answer.answered
+    assert [s.chunk.id for s in answer.sources][:1] == [s.chunk.id for s in plain.sources][:1]
+    assert "<" not in answer.question and "alert" not in answer.question

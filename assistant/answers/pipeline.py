@@ -34,7 +34,7 @@ from assistant.index.store import IndexReader, IndexStore
 from assistant.search.answerability import Answerability, corpus_supports
 from assistant.search.retriever import Retrieval, Retriever
 from assistant.search.scope import Scope, implied_scope
-from assistant.text.markup import CONTROL_RE, scrub
+from assistant.text.markup import CONTROL_RE, scrub, strip_tags
 from assistant.text.tokens import is_english
 from assistant.types import Answer, AnswerStyle, Hit, Quote, Source
 
@@ -43,9 +43,9 @@ LLM_SOURCES = {"kort": 3, "uitgebreid": 5}
 
 
 def clean_question(question: str, max_chars: int) -> tuple[str, list[str]]:
-    """Normalise whitespace and control characters; truncate an overly long question.
+    """Drop HTML tags, normalise whitespace and control characters; truncate an overly long question.
     Returns the question to search and notices for the user."""
-    text = CONTROL_RE.sub(" ", scrub(question or ""))
+    text = CONTROL_RE.sub(" ", strip_tags(scrub(question or "")))
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise EmptyQuestion()
