@@ -153,6 +153,21 @@ def test_the_same_question_asked_again_is_searched_as_asked(handbook_assistant: 
     assert "rechtsvorm" in session.ask("En wat is daar sinds 2015 aan veranderd?").query  # a real follow-up
 
 
+@pytest.mark.slow
+def test_a_short_standalone_question_after_another_topic_is_answered_as_if_asked_first(
+    handbook_assistant: Assistant,
+) -> None:
+    # Short, so it could be a follow-up; but the corpus answers it as asked, so the previous
+    # topic (here the legal form) must not pull the search to its passage.
+    alone = handbook_assistant.ask("Wat is een Gideonsbende?")
+    session = ChatSession(handbook_assistant)
+    session.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?")
+    after = session.ask("Wat is een Gideonsbende?")
+    assert after.query == "Wat is een Gideonsbende?"
+    assert after.sources[0].chunk.id == alone.sources[0].chunk.id
+    assert after.sources[0].chunk.section[-1] == "Gideonsbende"
+
+
 @pytest.fixture(scope="module")
 def server() -> ScriptedLLM:
     with ScriptedLLM() as scripted:

@@ -102,18 +102,18 @@ def exchanged_question(question: str, previous_question: str) -> str | None:
     return re.sub(pattern, part, previous_question)
 
 
-def looks_like_follow_up(question: str) -> bool:
-    """Short questions, ones opening with a word that continues ("En ...?"), and ones with a word
-    that refers back need the earlier topic."""
+def refers_back(question: str) -> bool:
+    """A question opening with a word that continues ("En ...?") or holding a word that points
+    back ("daar", "de tweede", "that one") cannot be read on its own."""
     words = re.findall(r"[^\W\d_]+|\d+", fold(question))
-    if not words:
+    return bool(words) and (words[0] in OPENING_WORDS or any(word in REFERRING_WORDS for word in words))
+
+
+def looks_like_follow_up(question: str) -> bool:
+    """Questions that refer back, and short ones ("Wat kost het?"), may need the earlier topic."""
+    if not re.search(r"[^\W_]", question):
         return False
-    content = tokenize(question)
-    return (
-        len(content) <= MAX_FOLLOW_UP_CONTENT_WORDS
-        or words[0] in OPENING_WORDS
-        or any(word in REFERRING_WORDS for word in words)
-    )
+    return refers_back(question) or len(tokenize(question)) <= MAX_FOLLOW_UP_CONTENT_WORDS
 
 
 def standalone_query(question: str, history: list[tuple[str, str]], last_section: str | None = None) -> str:
@@ -171,6 +171,10 @@ class ChatSession:
             if condensed:
                 return condensed
         if not looks_like_follow_up(question):
+            return question
+        if not refers_back(question) and self.assistant.answers_alone(question):
+            # Short but complete ("Wat is een Gideonsbende?" after a Wgr question): the corpus
+            # answers it as asked, so the earlier topic would only pull the search away.
             return question
         history = self.history
         if not history[-1][1] and ordinal_position(question) is not None:

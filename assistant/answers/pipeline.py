@@ -157,6 +157,15 @@ class Assistant:
                 return
             yield from self._generate(draft, style)
 
+    def answers_alone(self, question: str) -> bool:
+        """Whether the answerability decision answers `question` searched as it is (no history)."""
+        text = clean_question(question, self.settings.max_question_chars)[0]
+        with self.limits.cpu():
+            index = self.loaded()
+            scope = implied_scope(text)
+            retrieval = index.retriever.search(text, self.settings.k_dense, self.settings.k_lexical, scope)
+            return corpus_supports(index.answerability, retrieval, index.reader, index.retriever.lexical)
+
     def draft(self, question: str, scope: Scope | None, style: AnswerStyle, query: str | None) -> Draft:
         """Retrieval, the abstain decision and the extractive answer (also the fallback when a
         model is configured but fails)."""

@@ -12,7 +12,7 @@ from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.evaluation.bank import Split, load_bank, select
 from assistant.evaluation.metrics import SUMMARY_KEYS, score_answer, summarise
-from assistant.evaluation.variants import MAKERS
+from assistant.evaluation.variants import MAKERS, unrelated_turn
 from assistant.search.scope import implied_scope
 from assistant.types import AnswerStyle
 
@@ -45,7 +45,8 @@ def variant_consistency(
     assistant: Assistant, items: list[dict[str, Any]], rows: list[dict[str, Any]], style: AnswerStyle
 ) -> dict[str, float | None]:
     """Per variant, the share of answerable single-turn questions whose first cited passage (or
-    abstention) stays the same when the question is lower-cased, loses its "?" or gets a typo."""
+    abstention) stays the same when the question is lower-cased, loses its "?", gets a typo or is
+    asked after a turn about another section."""
     by_id = {r["id"]: r for r in rows}
     base = [it for it in items if it.get("answerable") and not it.get("history")]
     out: dict[str, float | None] = {}
@@ -57,6 +58,18 @@ def variant_consistency(
             first = answer.sources[0].chunk.id if answer.sources else None
             same += first == by_id[item["id"]]["first_chunk"]
         out[f"same_first_{variant.value}"] = round(same / len(changed), 3) if changed else None
+    same = asked = 0
+    for item in base:
+        other = unrelated_turn(item, base)
+        if other is None:
+            continue
+        session = ChatSession(assistant)
+        session.ask(other["question"], style=style)
+        answer = session.ask(item["question"], style=style)
+        first = answer.sources[0].chunk.id if answer.sources else None
+        same += first == by_id[item["id"]]["first_chunk"]
+        asked += 1
+    out["same_first_after_other_topic"] = round(same / asked, 3) if asked else None
     return out
 
 

@@ -132,6 +132,7 @@ SUMMARY_KEYS = (
     "same_first_lowercase",
     "same_first_no_question_mark",
     "same_first_typo",
+    "same_first_after_other_topic",
     "answer_term_coverage",
     "latency_ms_p50",
     "latency_ms_p95",

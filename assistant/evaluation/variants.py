@@ -1,4 +1,5 @@
-"""The same question as people also type it: lower-cased, without its question mark, with one typo.
+"""The same question as people also type it: lower-cased, without its question mark, with one typo,
+or asked in a conversation that was about something else.
 
 An answer must not change for these: the figure is the share of questions whose first cited
 passage (or abstention) stays the same. The typo is deterministic (from the question's own text),
@@ -11,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 _WORD = re.compile(r"[^\W\d_]{6,}")
 
@@ -48,3 +50,13 @@ MAKERS: dict[Variant, Callable[[str], str]] = {
     Variant.NO_QUESTION_MARK: no_question_mark,
     Variant.TYPO: one_typo,
 }
+
+
+def unrelated_turn(item: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """An earlier question about another section, chosen by the question's hash: a standalone
+    question asked after it must be answered as if asked first."""
+    others = [o for o in items if o.get("section") != item.get("section") and o["id"] != item["id"]]
+    if not others:
+        return None
+    seed = int(hashlib.sha256(item["question"].encode("utf-8")).hexdigest(), 16)
+    return others[seed % len(others)]
