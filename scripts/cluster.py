@@ -181,7 +181,10 @@ def tail(layout: Layout, name: str, lines: int = 20) -> str:
 
 
 def port_free(port: int) -> bool:
+    """Nobody listens on the loopback `port` (connections of a stopped server in TIME_WAIT do
+    not count: the servers bind with SO_REUSEADDR as this check does)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -215,7 +218,9 @@ pid {layout.nginx / "nginx.pid"};
 error_log {layout.nginx / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {layout.nginx / "access.log"};
+    # Which worker served each request, and the sticky key that chose it.
+    log_format upstream '$remote_addr [$time_local] "$request" $status upstream=$upstream_addr key=$fw_key';
+    access_log {layout.nginx / "access.log"} upstream;
     client_body_temp_path {temp / "body"};
     proxy_temp_path {temp / "proxy"};
     fastcgi_temp_path {temp / "fastcgi"};
