@@ -233,3 +233,16 @@ def test_a_lost_server_gives_a_dutch_message_not_a_traceback(tmp_path: Path) -> 
     assert str(lost.value).startswith(f"De zoekindex op {server.url} is niet bereikbaar")
     with pytest.raises(IndexUnavailable):
         Assistant(replace(settings)).ask("Wanneer begon Alpha?")
+
+
+def test_a_first_server_ingest_reuses_the_vectors_of_the_embedded_index_beside_it(
+    tmp_path: Path, chroma: ChromaProcess
+) -> None:
+    embedded = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", var_dir=tmp_path / "var")
+    write_doc(embedded, "a.md", DOC)
+    build_index(embedded, embedder=HashEmbeddings())  # `make run` built index/ first
+
+    embedder = HashEmbeddings()
+    report = build_index(server_settings(tmp_path, chroma), embedder=embedder)  # then `make cluster`
+    assert report.manifest is not None and not report.unchanged
+    assert embedder.calls == 0 and report.embedded == 0 and report.reused > 0

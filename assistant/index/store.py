@@ -114,6 +114,10 @@ class IndexStore:
         """Vectors from the live version, if it used the same embedder: chunks by id (a content
         hash, so an equal id means equal text) and sentences by their text."""
         manifest = self.manifest()
+        if manifest is None and self.server is not None and (self.index_dir / MANIFEST).exists():
+            # A first ingest into a server, beside an embedded index of the same corpus (`make run`
+            # before `make cluster`): take its vectors instead of embedding everything again.
+            return IndexStore(self.index_dir).reusable_vectors(embedder, chunk_ids)
         if manifest is None or manifest.embedder != embedder:
             return {}, {}
         try:
