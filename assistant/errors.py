@@ -49,9 +49,12 @@ class IngestBusy(AssistantError):
 class IndexUnavailable(AssistantError):
     """The Chroma server (ASSISTANT_CHROMA_URL) does not answer or refuses this client."""
 
-    def __init__(self, url: str, why: str = "") -> None:
-        reason = f" ({why})" if why else ""
-        super().__init__(
-            f"De zoekindex op {url} is niet bereikbaar{reason}. Controleer of de Chroma-server draait "
-            "en probeer het daarna opnieuw."
-        )
+    def __init__(self, url: str, refused: bool = False) -> None:
+        if refused:
+            message = f"De zoekindex op {url} weigert de toegang. Controleer ASSISTANT_CHROMA_TOKEN."
+        else:
+            message = (
+                f"De zoekindex op {url} is niet bereikbaar. Controleer of de Chroma-server draait "
+                "en probeer het daarna opnieuw."
+            )
+        super().__init__(message)

@@ -6,8 +6,10 @@ as in the embedded index."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -43,8 +45,6 @@ class ChromaProcess:
         )
 
     def wait(self) -> None:
-        import time
-
         deadline = time.monotonic() + 60
         while not answers(f"{self.url}/api/v2/heartbeat"):
             assert self.process.poll() is None, "chroma run stopped"
@@ -246,3 +246,62 @@ def test_a_first_server_ingest_reuses_the_vectors_of_the_embedded_index_beside_i
     report = build_index(server_settings(tmp_path, chroma), embedder=embedder)  # then `make cluster`
     assert report.manifest is not None and not report.unchanged
     assert embedder.calls == 0 and report.embedded == 0 and report.reused > 0
+
+
+def test_the_token_reaches_an_authenticating_proxy_in_front_of_chroma(tmp_path: Path, chroma: ChromaProcess) -> None:
+    """nginx in front of Chroma admits only `Authorization: Bearer <token>` (docs/deploy.md)."""
+    from tests.test_cluster import ensure_nginx
+
+    nginx = ensure_nginx()
+    port = free_port()
+    temp = tmp_path / "nginx"
+    (temp / "tmp").mkdir(parents=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (temp / "nginx.conf").write_text(
+        f"""{user}worker_processes 1;
+pid {temp}/nginx.pid;
+error_log {temp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/tmp;
+    proxy_temp_path {temp}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            if ($http_authorization != "Bearer geheim-123") {{ return 401; }}
+            proxy_set_header Authorization "";
+            proxy_pass {chroma.url};
+        }}
+    }}
+}}
+""",
+        "utf-8",
+    )
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(temp), "-c", str(temp / "nginx.conf"), "-e", str(temp / "error.log"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (temp / "nginx.pid").exists() or not _listening(port):
+            assert proxy.poll() is None and time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}"
+        settings = replace(server_settings(tmp_path, chroma), chroma_url=url, chroma_token="geheim-123")
+        write_doc(settings, "a.md", DOC)
+        assert build_index(settings, embedder=HashEmbeddings()).manifest is not None
+        assert IndexStore.for_settings(settings).open_reader().chunks
+        for token in ("fout", ""):
+            with pytest.raises(IndexUnavailable) as refused:
+                IndexStore.for_settings(replace(settings, chroma_token=token)).manifest()
+            assert str(refused.value) == f"De zoekindex op {url} weigert de toegang. Controleer ASSISTANT_CHROMA_TOKEN."
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=30)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -60,7 +60,9 @@ class ChromaServer:
                 settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
             )
         except (ValueError, httpx.HTTPError) as error:  # chromadb raises ValueError when it cannot connect
-            raise IndexUnavailable(self.url) from error
+            # A proxy that refuses the token answers 401 or 403; chromadb passes on its page as the message.
+            refused = any(f"{code} " in str(error) for code in (401, 403))
+            raise IndexUnavailable(self.url, refused=refused) from error
 
 
 @contextmanager
