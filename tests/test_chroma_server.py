@@ -305,3 +305,24 @@ http {{
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_app_does_not_start_without_its_chroma_server_and_says_why_in_dutch(tmp_path: Path) -> None:
+    port = free_port()  # nobody listens here
+    settings = Settings(
+        corpus_dir=tmp_path / "corpus",
+        index_dir=tmp_path / "index",
+        var_dir=tmp_path / "var",
+        chroma_url=f"http://127.0.0.1:{port}",
+    )
+    result = subprocess.run(
+        [sys.executable, "ui.py", "--port", str(free_port())],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, **settings.paths_env()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"Fusiewijzer kan niet starten: De zoekindex op http://127.0.0.1:{port} is niet bereikbaar." in result.stderr

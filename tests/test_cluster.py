@@ -1,6 +1,7 @@
 """`scripts/cluster.py` (make cluster): a Chroma server, two app workers and nginx on free loopback
 ports; questions through nginx's /ask are answered, each sticky key stays on one worker and both
-workers get some; `stop` leaves no process it started."""
+workers get some; after a re-ingest both workers answer from the new version without a restart;
+`stop` leaves no process it started."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from scripts.cluster import ROOT, Layout, nginx_binary, port_free, start_time
 from scripts.ui_app import free_port
 from tests.test_chroma_server import DOC
-from tests.test_chroma_workers import BETA
+from tests.test_chroma_workers import BETA, NEW_DOC, NEW_QUESTION, knows_the_new_doc
 
 pytestmark = pytest.mark.slow
 
@@ -84,6 +85,24 @@ def test_cluster_answers_through_nginx_with_sticky_workers_and_stops_everything(
         assert set(served) == set(keys)
         assert all(len(upstreams) == 1 for upstreams in served.values()), served  # sticky
         assert {u for ups in served.values() for u in ups} == {f"127.0.0.1:{p}" for p in worker_ports}
+        # A re-ingest (the Beheer tab or `assistant ingest` against the same server): both workers
+        # answer from the new version at their next question, without a restart.
+        (corpus / "muizenburg.md").write_text(NEW_DOC, "utf-8")
+        ingest = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "ingest"],
+            env={**env, "ASSISTANT_CHROMA_URL": f"http://127.0.0.1:{chroma_port}"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert ingest.returncode == 0 and "Indexed" in ingest.stdout, ingest.stderr[-3000:]
+        one_key_per_worker = {next(iter(ups)): key for key, ups in served.items()}
+        assert len(one_key_per_worker) == 2
+        for key in one_key_per_worker.values():
+            client = Client(url, verbose=False, headers={"Cookie": f"fw_node={key}"})
+            answer = client.predict(question=NEW_QUESTION, api_name="/ask")
+            assert answer["answered"] and knows_the_new_doc(answer), answer
         # The workers use the Chroma server, not an embedded index.
         assert not (tmp_path / "index" / "chroma.sqlite3").exists()
         assert (tmp_path / "var" / "chroma" / "chroma.sqlite3").exists()
