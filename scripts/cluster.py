@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +216,8 @@ class Plan:
     worker_ports: list[int]
 
 
-def start(layout: Layout, plan: Plan) -> list[str]:
+def start(layout: Layout, plan: Plan, say: Callable[[str], None] = print) -> None:
+    """Start everything, telling `say` each step as it is done."""
     if up := running(layout):
         raise RuntimeError(f"the cluster is already running ({', '.join(up)}); stop it first: make cluster-stop")
     nginx = nginx_binary()
@@ -239,24 +241,25 @@ def start(layout: Layout, plan: Plan) -> list[str]:
     env.setdefault("ASSISTANT_WORKERS", str(max(1, (os.cpu_count() or 1) // plan.workers)))
     if plan.host not in ("127.0.0.1", "localhost", "::1"):
         env["ASSISTANT_LOGIN"] = "1"  # the workers sit on loopback but serve the network through nginx
-    done = []
     try:
         process = spawn(layout, "chroma", chroma_argv(layout.chroma_data, plan.chroma_port), env)
         wait_until_up(f"{chroma_url}/api/v2/heartbeat", process, "chroma", layout, 60)
-        done.append(f"chroma: {chroma_url} (data in {layout.chroma_data})")
-        ingest = subprocess.run(
-            [sys.executable, "-m", "assistant.cli", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True
-        )
+        say(f"chroma: {chroma_url} (data in {layout.chroma_data})")
+        say(f"ingest: assistant ingest against it (progress in {layout.logs / 'ingest.log'})")
+        with open(layout.logs / "ingest.log", "ab") as log:
+            ingest = subprocess.run(
+                [sys.executable, "-m", "assistant.cli", "ingest"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log
+            )
         if ingest.returncode != 0:
-            raise RuntimeError(f"assistant ingest failed:\n{ingest.stderr[-3000:]}")
-        done.append(f"ingest: {ingest.stdout.strip().splitlines()[-1] if ingest.stdout.strip() else 'done'}")
+            raise RuntimeError(f"assistant ingest failed:\n{tail(layout, 'ingest')}")
+        say(f"ingest: {ingest.stdout.decode('utf-8', 'replace').strip() or 'done'}")
         workers = []
         for number, worker_port in enumerate(plan.worker_ports):
             argv = [sys.executable, str(ROOT / "ui.py"), "--host", "127.0.0.1", "--port", str(worker_port)]
             workers.append((spawn(layout, f"worker-{number}", argv, env), worker_port, number))
         for process, worker_port, number in workers:  # they start side by side, then are waited for
             wait_until_up(f"http://127.0.0.1:{worker_port}/", process, f"worker-{number}", layout, START_TIMEOUT_S)
-            done.append(f"worker-{number}: http://127.0.0.1:{worker_port}/")
+            say(f"worker-{number}: http://127.0.0.1:{worker_port}/")
         layout.nginx.mkdir(parents=True, exist_ok=True)
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (layout.nginx / "tmp" / sub).mkdir(parents=True, exist_ok=True)
@@ -267,11 +270,10 @@ def start(layout: Layout, plan: Plan) -> list[str]:
         process = spawn(layout, "nginx", [*argv, "-g", "daemon off;"], env)
         shown_host = "127.0.0.1" if plan.host in ("0.0.0.0", "::") else plan.host
         wait_until_up(f"http://{shown_host}:{plan.port}/", process, "nginx", layout, 30)
-        done.append(f"nginx: http://{shown_host}:{plan.port}/ -> {len(plan.worker_ports)} workers")
+        say(f"nginx: http://{shown_host}:{plan.port}/ -> {len(plan.worker_ports)} workers")
     except BaseException:
         stop(layout)
         raise
-    return done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,8 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     plan = Plan(len(ports), args.host, args.port, args.chroma_port, ports)
     try:
-        for line in start(layout, plan):
-            print(line, flush=True)
+        start(layout, plan, lambda line: print(line, flush=True))
     except RuntimeError as error:
         print(f"cluster: {error}", file=sys.stderr)
         return 1
