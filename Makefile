@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser node ingest eval bench clean
+.PHONY: install run test lint browser node nginx cluster cluster-stop ingest eval bench clean
 
 install: $(STAMP) node
 
@@ -45,11 +45,25 @@ browser:
 		(apt-get update -qq || true) && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
+# `make cluster`: a Chroma server, CLUSTER_WORKERS app workers (default: cores) and Debian's nginx
+# with sticky sessions in front on CLUSTER_PORT (8080); `make cluster-stop` ends what it started.
+# scripts/cluster.py does the work (docs/deploy.md).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		(apt-get update -qq || true) && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
+cluster: install nginx
+	$(BIN)/python scripts/cluster.py start
+
+cluster-stop:
+	$(BIN)/python scripts/cluster.py stop
+
 lint: install
 	$(BIN)/ruff check --no-cache assistant tests ui.py scripts
 	$(BIN)/lint-imports --no-cache
 
-test: install browser lint
+test: install browser nginx lint
 	$(BIN)/pytest
 
 eval: install index/current.json

@@ -57,18 +57,19 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             flush=True,
         )
 
+    where = f"{settings.chroma_url} (Chroma server)" if settings.chroma_url else settings.index_dir
     report = build_index(settings, progress=progress, force=args.force, wait=not args.no_wait, on_wait=waiting)
     for bar in bars.values():
         bar.close()
     for item in report.skipped:
         print(f"skipped: {item.reason}", file=sys.stderr)
     if report.unchanged:
-        print(f"Index up to date ({report.chunks} chunks, {settings.index_dir}).")
+        print(f"Index up to date ({report.chunks} chunks, {where}).")
     else:
         print(
             f"Indexed {report.chunks} chunks from {len(report.manifest.documents) if report.manifest else 0} "
             f"documents in {report.seconds:.1f} s: {report.embedded} embedded, {report.reused} reused "
-            f"-> {settings.index_dir}"
+            f"-> {where}"
         )
     return 0
 
@@ -140,11 +141,16 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.store import IndexStore
     from assistant.index.sweep import folder_size
 
-    manifest = IndexStore(settings.index_dir).manifest()
+    store = IndexStore.for_settings(settings)
+    manifest = store.manifest()
     if manifest is None:
-        raise IndexMissing(str(settings.index_dir))
+        raise IndexMissing(store.location)
     print(f"Index version {manifest.version} ({manifest.embedder}), built {manifest.built_at}")
-    print(f"Index size on disk: {folder_size(settings.index_dir) / 1e6:.1f} MB ({settings.index_dir})")
+    folder = store.server.data_path if store.server else settings.index_dir
+    if store.server:
+        print(f"Index on the Chroma server {store.server.url}")
+    if folder is not None and folder.is_dir():
+        print(f"Index size on disk: {folder_size(folder) / 1e6:.1f} MB ({folder})")
     for doc in manifest.documents:
         print(f"{doc.chunks:4d} chunks  {doc.modified}  {doc.sha256[:12]}  {doc.type:9s} {doc.doc}")
     for item in manifest.skipped:
@@ -179,6 +185,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
         if args.scale < 1:
             raise AssistantError("--scale moet een positief aantal fragmenten zijn.")
+        if settings.chroma_url:
+            # The scaled copy is written to a temporary embedded index; a server is not measured.
+            raise AssistantError("--scale meet de ingebedde index: start het zonder ASSISTANT_CHROMA_URL.")
         if IndexStore(settings.index_dir).manifest() is None:
             raise IndexMissing(str(settings.index_dir))
         result = run_scale_bench(settings, args.scale, DEFAULT_QUESTIONS, rounds=1, skip_ingest=args.skip_ingest)

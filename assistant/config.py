@@ -62,6 +62,14 @@ class Settings:
     database: str = field(default_factory=lambda: os.environ.get("ASSISTANT_DB", ""))
     # Conversations untouched for longer are removed (on start and on each write); 0 keeps them.
     retention_days: int = field(default_factory=lambda: _env_int("ASSISTANT_RETENTION_DAYS", 90))
+    # A Chroma server (`chroma run`) shared by several app processes instead of the embedded index in
+    # index_dir, e.g. http://127.0.0.1:8000; empty = embedded. The token goes out as a bearer header
+    # for an authenticating proxy in front of it (Chroma 1.x checks none itself).
+    chroma_url: str = field(default_factory=lambda: os.environ.get("ASSISTANT_CHROMA_URL", ""))
+    chroma_token: str = field(default_factory=lambda: os.environ.get("ASSISTANT_CHROMA_TOKEN", ""), repr=False)
+    # The server's data folder (its --path) when it is on this machine: the sweep then also removes
+    # the segment folders Chroma leaves behind of dropped collections. Empty = not swept.
+    chroma_path: str = field(default_factory=lambda: os.environ.get("ASSISTANT_CHROMA_PATH", ""))
 
     @property
     def feedback_log(self) -> Path:
@@ -76,4 +84,6 @@ class Settings:
             "ASSISTANT_VAR": str(self.var_dir),
             "ASSISTANT_USERS": str(self.users_file),
             **({"ASSISTANT_DB": self.database} if self.database else {}),
+            **({"ASSISTANT_CHROMA_URL": self.chroma_url} if self.chroma_url else {}),
+            **({"ASSISTANT_CHROMA_PATH": self.chroma_path} if self.chroma_path else {}),
         }

@@ -44,3 +44,17 @@ class IngestBusy(AssistantError):
         self.pid = pid
         who = f" (proces {pid})" if pid else ""
         super().__init__(f"Er loopt al een indexering{who}. Wacht tot die klaar is en probeer het dan opnieuw.")
+
+
+class IndexUnavailable(AssistantError):
+    """The Chroma server (ASSISTANT_CHROMA_URL) does not answer or refuses this client."""
+
+    def __init__(self, url: str, refused: bool = False) -> None:
+        if refused:
+            message = f"De zoekindex op {url} weigert de toegang. Controleer ASSISTANT_CHROMA_TOKEN."
+        else:
+            message = (
+                f"De zoekindex op {url} is niet bereikbaar. Controleer of de Chroma-server draait "
+                "en probeer het daarna opnieuw."
+            )
+        super().__init__(message)

@@ -1,7 +1,7 @@
 """A bounded loopback load test of a running app's `/ask` endpoint.
 
     .venv/bin/python scripts/loadtest.py [--url http://127.0.0.1:7860/] [--users 30] [--seconds 60]
-                                         [--think 0] [--questions FILE] [--json]
+                                         [--think 0] [--questions FILE] [--cluster] [--json]
 
 First every question is asked once, alone: its answer is the reference. Then `--users` simulated
 users ask the questions in turn (each from its own offset), pausing `--think` seconds between an
@@ -13,6 +13,10 @@ the reference, latency p50/p95, throughput, and the share of the cores' limit:
 
 so 1.0 means the cores are busy answering all the time. Only loopback addresses are accepted, the
 users and seconds are bounded, and nothing runs after the time is up but the answers in flight.
+
+Against `make cluster` (`--cluster`), the CPU time is that of every process the cluster started
+(nginx, the workers, the Chroma server; their pid files in var/cluster/), and each simulated user
+sends a sticky cookie of its own, as a browser would, so nginx spreads the users over the workers.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import threading
@@ -76,13 +81,52 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def cluster_groups(var: Path) -> list[int]:
+    """The process groups `scripts/cluster.py` started (each its own session: pid = group)."""
+    groups = []
+    for path in sorted((var / "cluster").glob("*.pid")):
+        try:
+            groups.append(int(json.loads(path.read_text("utf-8"))["pid"]))
+        except (OSError, ValueError, KeyError):
+            continue
+    return groups
+
+
+def group_cpu_seconds(groups: list[int]) -> float:
+    """User + system CPU time of every running process in `groups` (nginx's workers included)."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) in groups:  # pgrp
+            total += sum(int(x) for x in fields[11:13])  # utime stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all cores spent busy since boot (/proc/stat: everything but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def shown(answer: dict[str, Any]) -> tuple[Any, ...]:
     return answer["answered"], answer["answer"], tuple((s["doc"], s["quote"]) for s in answer["sources"])
 
 
 class Run:
-    def __init__(self, url: str, questions: list[str], reference: dict[str, tuple[Any, ...]]) -> None:
-        self.url, self.questions, self.reference = url, questions, reference
+    def __init__(
+        self, url: str, questions: list[str], reference: dict[str, tuple[Any, ...]], sticky: bool = False
+    ) -> None:
+        self.url, self.questions, self.reference, self.sticky = url, questions, reference, sticky
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.different: list[str] = []
@@ -91,7 +135,8 @@ class Run:
     def user(self, number: int, until: float, think: float) -> None:
         from gradio_client import Client
 
-        client = Client(self.url, verbose=False)
+        headers = {"Cookie": f"fw_node=loadtest-{number}"} if self.sticky else None
+        client = Client(self.url, verbose=False, headers=headers)
         turn = number
         while time.monotonic() < until:
             question = self.questions[turn % len(self.questions)]
@@ -125,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.0, help="pause after each answer, seconds")
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--pid", type=int, help="the server's pid (default: found by its port)")
+    parser.add_argument("--cluster", action="store_true", help="measure every process of `make cluster`")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     parsed = urlparse(args.url)
@@ -140,9 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     reference = {
         q: shown(client.predict(question=q, history=[], style="uitgebreid", api_name="/ask")) for q in questions
     }
-    pid = args.pid or server_pid(parsed.port or 80)
-    run = Run(args.url, questions, reference)
-    cpu_before = cpu_seconds(pid) if pid else None
+    groups = cluster_groups(Path(os.environ.get("ASSISTANT_VAR") or ROOT / "var")) if args.cluster else []
+    if args.cluster and not groups:
+        parser.error("--cluster: no pid files in var/cluster/ (is `make cluster` running?)")
+    pid = None if groups else args.pid or server_pid(parsed.port or 80)
+
+    def cpu_now() -> float | None:
+        return group_cpu_seconds(groups) if groups else cpu_seconds(pid) if pid else None
+
+    run = Run(args.url, questions, reference, sticky=args.cluster)
+    cpu_before = cpu_now()
+    busy_before, own_before, load_before = machine_busy_seconds(), own_cpu_seconds(), os.getloadavg()[0]
     started = time.monotonic()
     until = started + args.seconds
     threads = [threading.Thread(target=run.user, args=(n, until, args.think), daemon=True) for n in range(args.users)]
@@ -164,11 +218,20 @@ def main(argv: list[str] | None = None) -> int:
         "mean_s": round(statistics.fmean(run.latencies), 3) if answers else 0.0,
         "answers_per_s": round(answers / wall, 2),
         "cores": os.cpu_count(),
+        "load_average_1m_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
-    if cpu_before is not None and answers:
-        cpu_per_answer = (cpu_seconds(pid) - cpu_before) / answers
+    busy = machine_busy_seconds() - busy_before
+    result["machine_busy_share"] = round(busy / ((os.cpu_count() or 1) * wall), 2)
+    result["client_cpu_s"] = round(own_cpu_seconds() - own_before, 1)
+    cpu_after = cpu_now()
+    if cpu_before is not None and cpu_after is not None and answers:
+        cpu_per_answer = (cpu_after - cpu_before) / answers
         limit = (os.cpu_count() or 1) / cpu_per_answer
+        server_cpu = cpu_after - cpu_before
+        # Cores' worth of CPU that neither the server nor this load test used: other work on the machine.
+        result["other_work_cores"] = round(max(0.0, busy - server_cpu - result["client_cpu_s"]) / wall, 2)
         result |= {
+            "server_cpu_s": round(server_cpu, 1),
             "cpu_ms_per_answer": round(cpu_per_answer * 1000, 1),
             "cores_limit_answers_per_s": round(limit, 2),
             "share_of_cores_limit": round(result["answers_per_s"] / limit, 2),

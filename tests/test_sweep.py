@@ -49,15 +49,15 @@ def _plant_orphans(index: Path) -> tuple[set[str], set[str], Path]:
     live = IndexStore(index).manifest()
     assert live is not None
     _fake_version(index, "20000101T000000-dead01", writer=None)
-    _fake_version(index, "29991231T235959-dead02", writer=_dead_pid())
-    _fake_version(index, "29991231T235959-busy03", writer=os.getpid())
+    _fake_version(index, "29991231T235959-999998-dead02", writer=_dead_pid())
+    _fake_version(index, "29991231T235959-999999-busy03", writer=os.getpid())
     folder = index / str(uuid.uuid4())
     folder.mkdir()
     (folder / "data_level0.bin").write_bytes(b"\0" * 1024)
     orphans = {
-        f"{k}-{v}" for k in ("chunks", "sentences") for v in ("20000101T000000-dead01", "29991231T235959-dead02")
+        f"{k}-{v}" for k in ("chunks", "sentences") for v in ("20000101T000000-dead01", "29991231T235959-999998-dead02")
     }
-    writing = {"chunks-29991231T235959-busy03", "sentences-29991231T235959-busy03"}
+    writing = {"chunks-29991231T235959-999999-busy03", "sentences-29991231T235959-999999-busy03"}
     assert orphans | writing <= _collections(index)
     return orphans, writing, folder
 
@@ -90,7 +90,7 @@ def test_next_ingest_sweeps_killed_and_dropped_versions_and_keeps_live_previous_
     assert kept <= left
     assert not folder.exists()
     assert _segment_folders(settings.index_dir) == folders_before - 1 - 4  # the planted one + 2 killed versions'
-    assert not (settings.index_dir / f"29991231T235959-dead02{WRITER_SUFFIX}").exists()
+    assert not (settings.index_dir / f"29991231T235959-999998-dead02{WRITER_SUFFIX}").exists()
     reader = IndexStore(settings.index_dir).open_reader()
     assert reader.dense(HashEmbeddings().embed_query("Alpha 2013"), 1)
 

@@ -65,7 +65,7 @@ class DocumentStatus:
 
 def document_statuses(settings: Settings) -> list[DocumentStatus]:
     """Every document in corpus/ or in the live index, with its status, sorted by path."""
-    manifest = IndexStore(settings.index_dir).manifest()
+    manifest = IndexStore.for_settings(settings).manifest()
     indexed = {d.doc: d for d in manifest.documents} if manifest else {}
     skipped = {s.file: s.reason for s in manifest.skipped} if manifest else {}
     statuses: dict[str, DocumentStatus] = {}
@@ -139,12 +139,11 @@ class Catalog:
     goes live, e.g. after "Opnieuw indexeren"."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings, self.store, self.version = settings, IndexStore(settings.index_dir), None
+        self.settings, self.store, self.version = settings, IndexStore.for_settings(settings), None
         self.first_version = self.current().version
 
     def current(self) -> Catalog:
-        manifest = self.store.manifest()
-        version = manifest.version if manifest else ""
+        version = self.store.live_version() or ""
         if version != self.version:
             entries = section_entries(load_documents(self.settings))
             self.entries, self.by_key, self.keys = entries, {e.key: e for e in entries}, label_keys(entries)

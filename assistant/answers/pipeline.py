@@ -84,7 +84,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.store = IndexStore(self.settings.index_dir)
+        self.store = IndexStore.for_settings(self.settings)
         self._loaded: LoadedIndex | None = None
         self._llm: Any = None
         self._load_lock = threading.Lock()
@@ -92,7 +92,8 @@ class Assistant:
 
     def loaded(self) -> LoadedIndex:
         """The live index version, reopened when `assistant ingest` has switched to a new one
-        (one small manifest read per call)."""
+        (one small read per call: the manifest file, or the live row on a Chroma server), so every
+        app process answers from a new version from its next question on, without a restart."""
         if current := self._current():
             return current
         # One thread opens a new version; the others answering meanwhile wait for it, rather than
@@ -113,8 +114,8 @@ class Assistant:
         """The loaded version if it is still the live one. reader.live_version is the live version
         when the reader was opened (it may answer from an older complete one when the live one is
         damaged, store.open_reader)."""
-        manifest, loaded = self.store.manifest(), self._loaded
-        if loaded is not None and manifest is not None and manifest.version == loaded.reader.live_version:
+        live, loaded = self.store.live_version(), self._loaded
+        if loaded is not None and live is not None and live == loaded.reader.live_version:
             return loaded
         return None
 

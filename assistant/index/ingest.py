@@ -86,7 +86,7 @@ def build_index(
 def _build(settings: Settings, progress: Progress | None, embedder: Embeddings | None, force: bool) -> IngestReport:
     started = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
-    store = IndexStore(settings.index_dir)
+    store = IndexStore.for_settings(settings)
     if store.manifest() is not None:
         store.sweep()  # what killed ingests and dropped versions left behind
     chunks: list[Chunk] = []

@@ -3,7 +3,9 @@ vectors and the documents' centroids (store.py opens it)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,23 +13,50 @@ import numpy as np
 from assistant.corpus.lists import list_places
 from assistant.index.records import SentenceRow
 from assistant.index.rows import chunk_from_row, place_of
+from assistant.index.server import reachable
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
     from assistant.index.records import Manifest
 
+PAGE = 1000  # rows per get: one reply from a Chroma server stays a few MB, also at 100k chunks
+
+
+def paged(collection: Any, include: list[str], **where: Any) -> dict[str, list[Any]]:
+    """All rows of `collection` (matching `where`), read a page at a time."""
+    out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        rows = collection.get(include=include, limit=PAGE, offset=offset, **where)
+        for key in out:
+            out[key].extend(rows[key])
+        if len(rows["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
 
 class IndexReader:
     """Read access to one version of the index."""
 
-    def __init__(self, manifest: Manifest, chunks: Any, sentences: Any, live_version: str = "") -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        chunks: Any,
+        sentences: Any,
+        live_version: str = "",
+        derived_dir: Path | None = None,
+        server_url: str = "",
+    ) -> None:
         self.manifest = manifest
+        # Where files worked out from this version may be kept (the BM25 tables), or None.
+        self.derived_dir = derived_dir
+        self.server_url = server_url
         # The live manifest's version when this reader was opened: differs from manifest.version
         # when the live version was incomplete and an older one answers instead.
         self.live_version = live_version or manifest.version
         self._chunks = chunks
         self._sentences = sentences
-        rows = chunks.get(include=["documents", "metadatas"])
+        rows = paged(chunks, ["documents", "metadatas"])
         self.chunks: list[Chunk] = [
             chunk_from_row(i, d, m) for i, d, m in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
         ]
@@ -35,6 +64,10 @@ class IndexReader:
         self.by_id = {c.id: c for c in self.chunks}
         self._position = {c.id: i for i, c in enumerate(self.chunks)}  # list.index was O(corpus)
         self._centroids: Any = None
+
+    def _reachable(self) -> Any:
+        """A lost Chroma server becomes the Dutch message a user sees (server.py)."""
+        return reachable(self.server_url) if self.server_url else nullcontext()
 
     def following(self, chunk_id: str) -> list[Chunk]:
         """The chunks after `chunk_id` in its document that lie in its section or below it."""
@@ -53,7 +86,8 @@ class IndexReader:
             return []
         # With a scope, rank everything and filter: the corpus is small (hundreds of chunks).
         n = len(self.chunks) if allowed is not None else min(k, len(self.chunks))
-        result = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        with self._reachable():
+            result = self._chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
         pairs = [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
         if allowed is not None:
             pairs = [p for p in pairs if p[0] in allowed]
@@ -63,7 +97,8 @@ class IndexReader:
         """One unit-length mean vector per document: the directions of the corpus's documents, so
         that a short case document counts as much as the long handbook."""
         if self._centroids is None:
-            got = self._chunks.get(include=["embeddings"])
+            with self._reachable():
+                got = paged(self._chunks, ["embeddings"])
             doc_of = {c.id: c.doc_id for c in self.chunks}
             by_doc: dict[str, list[Any]] = {}
             for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
@@ -77,9 +112,10 @@ class IndexReader:
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
         if not chunk_ids:
             return []
-        rows = self._sentences.get(
-            where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
-        )
+        with self._reachable():
+            rows = self._sentences.get(
+                where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
+            )
         out = []
         for meta, text, vector in zip(rows["metadatas"], rows["documents"], rows["embeddings"], strict=True):
             row = SentenceRow(meta["chunk_id"], int(meta["start"]), int(meta["end"]), text, place_of(meta))

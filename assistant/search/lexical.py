@@ -7,9 +7,15 @@ a typo in one part of a word; the learned ranker weighs them beside whole words 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
+import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -17,6 +23,7 @@ import numpy as np
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk
 
+log = logging.getLogger(__name__)
 SUBWORD_N = 4
 OKAPI_K1 = 1.5
 OKAPI_EPSILON = 0.25  # rank_bm25's floor for the idf of terms in more than half the chunks
@@ -82,6 +89,58 @@ class LexicalIndex:
         self.document_frequency = FrequencyView(self.vocabulary, frequency)
         self.bm25 = _okapi(ids, self.vocabulary, frequency) if chunks else None
 
+    @classmethod
+    def cached(cls, chunks: list[Chunk], analyzer: Analyzer, folder: Path | None) -> LexicalIndex:
+        """The index of `chunks`, loaded (memory-mapped) from the tables saved for this index
+        version in `folder`, or built and saved there for the next process that opens the
+        version: app workers sharing the index folder build them once per version, not at every
+        start. Without a folder (or if it cannot be written) it is built in memory."""
+        if folder is None or not chunks:
+            return cls(chunks, analyzer)
+        place = folder / f"bm25-{analyzer.value}"
+        try:
+            return cls._load(chunks, analyzer, place)
+        except (OSError, ValueError, KeyError):
+            pass  # not saved yet, or from other chunks: build it
+        index = cls(chunks, analyzer)
+        try:
+            index._save(place)
+        except OSError as error:
+            log.warning("could not save the BM25 tables in %s: %s", place, error)
+        return index
+
+    @classmethod
+    def _load(cls, chunks: list[Chunk], analyzer: Analyzer, place: Path) -> LexicalIndex:
+        meta = json.loads((place / TABLES_META).read_text("utf-8"))
+        if meta["chunks"] != _digest(chunks):
+            raise ValueError("saved for other chunks")
+        index = cls.__new__(cls)
+        index.chunks = chunks
+        index.analyze = ANALYZERS[analyzer]
+        index._position = {c.id: i for i, c in enumerate(chunks)}
+        index.bm25 = bm25s.BM25.load(str(place), mmap=True, show_progress=False)
+        index.vocabulary = index.bm25.vocab_dict
+        index._frequency = np.load(place / "frequency.npy", mmap_mode="r")
+        index.document_frequency = FrequencyView(index.vocabulary, index._frequency)
+        return index
+
+    def _save(self, place: Path) -> None:
+        """Write the tables beside `place` and move them there in one rename, so a process that
+        loads them never reads half-written ones; a process that saved them first wins."""
+        assert self.bm25 is not None
+        place.parent.mkdir(parents=True, exist_ok=True)
+        tmp = place.with_name(f".{place.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        self.bm25.save(str(tmp), show_progress=False)
+        np.save(tmp / "frequency.npy", self._frequency)
+        (tmp / TABLES_META).write_text(json.dumps({"chunks": _digest(self.chunks)}), "utf-8")
+        try:
+            os.replace(tmp, place)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # another process saved them meanwhile
+            if not place.is_dir():
+                raise
+
     def _ids(self, tokens: list[str]) -> np.ndarray:
         vocabulary = self.vocabulary
         return np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in tokens), dtype=np.int32)
@@ -110,6 +169,14 @@ class LexicalIndex:
             found = found[scores[found] >= kth]
         order = np.lexsort((found, -scores[found]))[:k]
         return [(self.chunks[i].id, float(scores[i])) for i in found[order]]
+
+
+TABLES_META = "chunks.json"
+
+
+def _digest(chunks: list[Chunk]) -> str:
+    """Which chunks, in which order, saved tables belong to (their ids are content hashes)."""
+    return hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()
 
 
 class FrequencyView(Mapping[str, int]):

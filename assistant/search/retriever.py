@@ -60,7 +60,7 @@ class Retriever:
         self.reader = reader
         self.embedder = embedder
         self.rrf_k = rrf_k
-        self.lexical = LexicalIndex(reader.chunks)
+        self.lexical = LexicalIndex.cached(reader.chunks, Analyzer.WORDS, reader.derived_dir)
         self._subwords: LexicalIndex | None = None
         self._subwords_lock = threading.Lock()
         self.speller = Speller(self.lexical.document_frequency)
@@ -83,7 +83,7 @@ class Retriever:
         answering at the same time share one."""
         with self._subwords_lock:
             if self._subwords is None:
-                self._subwords = LexicalIndex(self.reader.chunks, Analyzer.SUBWORDS)
+                self._subwords = LexicalIndex.cached(self.reader.chunks, Analyzer.SUBWORDS, self.reader.derived_dir)
             return self._subwords
 
     def arms(

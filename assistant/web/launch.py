@@ -103,11 +103,12 @@ def main(argv: list[str] | None = None) -> None:
                 f"Fusiewijzer kan niet starten: op {args.host} is inloggen verplicht, maar {settings.users_file} "
                 "bevat nog geen gebruikers. Maak er een met: assistant users add NAAM --role admin"
             )
-        if IndexStore(settings.index_dir).manifest() is None:
-            print(f"Nog geen index in {settings.index_dir}; die wordt nu gebouwd…", flush=True)
+        store = IndexStore.for_settings(settings)
+        if store.manifest() is None:
+            print(f"Nog geen index in {store.location}; die wordt nu gebouwd…", flush=True)
             build_index(settings)
         else:
-            IndexStore(settings.index_dir).sweep()  # what killed ingests and dropped versions left behind
+            store.sweep()  # what killed ingests and dropped versions left behind
         engine = Assistant(settings)
         engine.ask("ambtelijke fusie")  # load the index and the models before the first user
     except AssistantError as error:
