@@ -6,7 +6,9 @@ passages (the cited section's subsections, then its neighbours under the same pa
 side boxes included), phrased as Dutch questions by a few fixed patterns. Each candidate is put
 through the pipeline as a question of its own (the same scope and style as the answer); it is
 offered only when the answerability decision answers it and its first cited passage is not one the
-answer already cites (nor the first passage of another suggestion). Nothing here changes how
+answer already cites (nor the first passage of another suggestion). A candidate that reads as
+referring back ("de eerste ...") is left out: the conversation would rewrite it when clicked, so the
+click would not ask what was checked. Nothing here changes how
 answers are ranked or composed: it only asks the pipeline more questions.
 """
 
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.answers.chat import refers_back
 from assistant.answers.pipeline import Assistant
 from assistant.search.scope import Scope
 from assistant.text.tokens import fold
@@ -34,8 +37,8 @@ CHAPTER_RE = re.compile(r"^[A-Z] · ")  # "G · Gemeenschappelijke ambitie"
 PHASE_RE = re.compile(r"^Fase (\d)\b")
 TOPIC_END_RE = re.compile(r"\s*[:;=]\s*")  # "De ambtelijke aansturing: keuzes rondom …" -> the part before
 # A word after a lower-case word (or a comma) and a space: mid-sentence, so its case is its own.
-MID_SENTENCE_WORD_RE = re.compile(r"(?<=[a-zà-ÿ,] )([^\W\d_][\w’'-]*)")
-FIRST_WORD_RE = re.compile(r"^([^\W\d_][\w’'-]*)(.*)$", re.DOTALL)
+MID_SENTENCE_WORD_RE = re.compile(r"(?<=[a-zà-ÿ,] )([^\W\d_][\w’']*)")
+FIRST_WORD_RE = re.compile(r"^([^\W\d_][\w’']*)(.*)$", re.DOTALL)
 # The recurring headings of the case documents, as questions about that organisation.
 CASE_QUESTIONS = {
     "samenwerking en start": "Hoe is de samenwerking van {org} begonnen?",
@@ -131,6 +134,10 @@ def candidates(answer: Answer, chunks: Sequence[Chunk], forms: Mapping[str, str]
             question = phrase(path, doc_type, forms)
             key = fold(question or "").strip(" ?")
             if question is None or (doc_id, path) in cited or key in seen or key == asked:
+                continue
+            if refers_back(question):
+                # "De eerste ambtelijke fusie" would be read as "the first one" of the answer and
+                # rewritten with its topic when clicked: not the question that was checked.
                 continue
             seen.add(key)
             out.append(Candidate(question, doc_id, path))

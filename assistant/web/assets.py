@@ -153,7 +153,7 @@ CSS += (
     min-width: 44px; min-height: 44px; }
   #vraag textarea { min-height: 44px; font-size: 16px; }  /* 16px: iOS does not zoom into the field */
   details.bronnen summary { padding: .55rem 0; }  /* a list item still: it keeps its ▸ marker */
-  .deeplink a, a.vervolgvraag { display: inline-block; padding: .7rem 0; }  /* 44 px tall to tap */
+  .deeplink a, a.vervolgvraag { display: inline-flex; align-items: center; min-height: 44px; }  /* to tap */
   /* [n] sits in a sentence; a larger invisible area around it takes the tap */
   a.bronlink { position: relative; }
   a.bronlink::after { content: ""; position: absolute; left: 50%; top: 50%; width: 44px; height: 44px;
