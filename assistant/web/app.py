@@ -265,12 +265,16 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             **chat_io
         ).then(**refresh)
         section_outputs = [tabs, section_view, current, ask_here, picker]
-        link_outputs = [pending, style, link_notice, *section_outputs]
-        # Deep links (?vraag=, ?bron=) once the owner is known, so an asked question is stored.
+        # Deep links (?vraag=, ?bron=) once the owner is known, so an asked question is stored. The
+        # link's question has a state of its own: a question typed meanwhile keeps `pending`.
+        link_question = gr.State("")
+        link_outputs = [link_question, style, link_notice, *section_outputs]
         history.wire(demo, chatbot, sessie).then(links.on_load, None, link_outputs, api_visibility=PRIVATE).then(
-            **{**chat_io, "fn": chat_handlers.respond_link}
+            **{**chat_io, "fn": chat_handlers.respond_link, "inputs": [link_question, *chat_io["inputs"][1:]]}
         ).then(**refresh)
-        nav_passage_open.click(links.on_passage_click, nav_passage, link_outputs, api_visibility=PRIVATE)
+        nav_passage_open.click(
+            links.on_passage_click, nav_passage, [link_notice, *section_outputs], api_visibility=PRIVATE
+        )
         voted = gr.State(None)
         chatbot.like(
             chat_handlers.on_like, [sessie, history.owner], [voted, comment_row, comment], api_visibility=PRIVATE

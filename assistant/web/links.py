@@ -33,8 +33,9 @@ class LinkHandlers:
         return self.show(parse_link(params))
 
     def on_passage_click(self, query: str) -> tuple:
-        """A "Link naar deze passage" clicked in the page (the page script passes its query string)."""
-        return self.show(parse_query(query or ""))
+        """A "Link naar deze passage" clicked in the page (the page script passes its query string).
+        Outputs: the link notice, then the Handboek tab's section outputs."""
+        return self.show(parse_query(query or ""))[2:]
 
     def show(self, link: DeepLink | None) -> tuple:
         unchanged = (gr.skip(),) * SECTION_OUTPUTS
