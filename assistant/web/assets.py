@@ -199,7 +199,7 @@ JS = """
     if (top < 0 || top > window.innerHeight * upTo) window.scrollBy({ top: top - MARGIN, behavior });
   };
   let asked = 0, settingsSeen = false, section = '';
-  const sourcesSeen = new WeakSet(), passagesSeen = new WeakSet();
+  const sourcesSeen = new WeakSet(), passagesSeen = new WeakSet(), openedSources = new Set();
   const onChange = () => {
     const settings = document.querySelector('#instellingen > .label-wrap');
     if (settings && !settingsSeen) {
@@ -225,10 +225,16 @@ JS = """
       passagesSeen.add(passage);
       passage.scrollIntoView({ block: 'center', behavior: 'instant' });
     }
+    // The suggested questions arrive after the answer and render it anew: sources the reader
+    // opened (by [n] or their summary) stay open then, keyed by answer and first source.
     for (const details of document.querySelectorAll('#gesprek details.bronnen')) {
       if (sourcesSeen.has(details)) continue;
       sourcesSeen.add(details);
-      if (narrow.matches) details.open = false;
+      const key = `${details.closest('.antwoord')?.id}|${details.querySelector('a.passagelink')?.getAttribute('href')}`;
+      if (narrow.matches) details.open = openedSources.has(key);
+      details.addEventListener('toggle', () => {
+        if (details.open) openedSources.add(key); else openedSources.delete(key);
+      });
     }
   };
   let queued = false;

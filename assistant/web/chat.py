@@ -156,7 +156,9 @@ class ChatHandlers:
         if questions:
             content = fmt.answer_html(answer, aid, keys, style=answer_style, suggestions=questions)
             chat[-1] = {"role": "assistant", "content": content}
-            yield chat, sessie
+            # The conversation state is already final: skipping it keeps a turn that another event
+            # (a starter question, a suggestion) may have added meanwhile.
+            yield chat, gr.skip()
 
     def respond_link(
         self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
