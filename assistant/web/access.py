@@ -38,7 +38,7 @@ PRINT_CSS = """
   [role=tablist], #vraagbalk, .chat-rij > .column:nth-child(2), #gebruiker, button, .afbakening-rij,
   #toelichting-rij, #memo-rij, #memo, #kopie, #gesprek [data-testid=block-label], .message-buttons,
   .message-buttons-left, .message-buttons-right, .icon-button-wrapper, [data-testid=status-tracker],
-  footer, .kop p { display: none !important; }
+  footer, .kop p, .deeplink, .vervolg, #link-melding { display: none !important; }
   .chat-rij > .column:first-child { min-width: 100% !important; }
   #gesprek, #gesprek .wrapper, #gesprek .bubble-wrap { height: auto !important; max-height: none !important;
     overflow: visible !important; border: none !important; }

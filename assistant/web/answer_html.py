@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from assistant.corpus.toc import section_key
 from assistant.text.markup import CITATION_RE
 from assistant.types import Answer, Source
+from assistant.web.deeplinks import passage_href, question_href, sentence_range
 from assistant.web.html_parts import (
     DOC_TYPE_LABEL,
     KIND_LABEL,
@@ -100,8 +101,39 @@ def source_html(source: Source, aid: str) -> str:
         f'title="Open deze sectie in het Handboek">{esc(chunk.section_label)}</a></div>'
         f"{note}"
         f'<blockquote class="bron-tekst">{highlight(chunk.text, source.quote)}</blockquote>'
-        f"</div>"
+        f"{passage_link_html(source)}</div>"
     )
+
+
+def passage_link_html(source: Source) -> str:
+    """The deep link to this source's passage (opens the Handboek tab with the quote marked; the page
+    script opens it in place, a copied link opens it on a new page)."""
+    chunk = source.chunk
+    href = passage_href(
+        chunk.id, sentence_range(chunk.text, source.quote), section_key(chunk.doc_id, chunk.section_label)
+    )
+    return (
+        f'<p class="deeplink"><a class="passagelink" href="{esc(href)}" '
+        f'title="Open deze passage in het Handboek; de link kun je ook kopiëren">🔗 Link naar deze passage</a></p>'
+    )
+
+
+def question_link_html(question: str, style: str | None) -> str:
+    """ "Link naar dit antwoord": a link that asks this question again (the page script copies it and
+    shows it to select)."""
+    href = question_href(question, style)
+    return (
+        f'<p class="deeplink"><a class="antwoordlink" href="{esc(href)}" '
+        f'title="Kopieer een link die deze vraag opnieuw stelt">🔗 Link naar dit antwoord</a></p>'
+    )
+
+
+def suggestions_html(questions: Sequence[str]) -> str:
+    """Follow-up questions the corpus answers (answers.suggestions); a click asks one (page script)."""
+    if not questions:
+        return ""
+    items = "".join(f'<li><a class="vervolgvraag" href="{esc(question_href(q))}">{esc(q)}</a></li>' for q in questions)
+    return f'<div class="vervolg"><p class="vervolg-kop">Verder vragen:</p><ul>{items}</ul></div>'
 
 
 def notices_html(notices: Iterable[str]) -> str:
@@ -129,14 +161,18 @@ def answer_html(
     keys: dict[str, str] | None = None,
     body_markdown: str | None = None,
     complete: bool = True,
+    style: str | None = None,
+    suggestions: Sequence[str] = (),
 ) -> str:
     """The whole assistant message. `body_markdown` lets the UI stream a growing prefix of the
-    answer text; sources, notices and nearest sections are added only when `complete`."""
+    answer text; sources, notices, nearest sections, the link to the answer (in `style`) and the
+    suggested follow-up questions are added only when `complete`."""
+    after = question_link_html(answer.question, style) + suggestions_html(suggestions) if complete else ""
     if not answer.answered:
         first_line = answer.answer.split("\n", 1)[0]
         body = f'<p class="geen-antwoord"><strong>{esc(first_line)}</strong></p>'
         extra = nearest_html(answer.nearest, keys or {}) if complete else ""
-        return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{extra}</div>'
+        return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{extra}{after}</div>'
     markdown = answer.answer if body_markdown is None else body_markdown
     body = answer_body_html(markdown, aid, len(answer.sources))
     sources = ""
@@ -147,7 +183,7 @@ def answer_html(
             f"tik of klik op [n] in het antwoord om de bron te openen</summary>{items}</details>"
         )
     busy = "" if complete else '<p class="bezig">bezig…</p>'
-    return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}{sources}</div>'
+    return f'<div class="antwoord" id="{aid}">{notices_html(answer.notices)}{body}{busy}{sources}{after}</div>'
 
 
 def stream_prefixes(markdown: str) -> Iterator[str]:

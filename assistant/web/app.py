@@ -41,6 +41,7 @@ from assistant.web.chat import (
 )
 from assistant.web.handbook import HandbookHandlers
 from assistant.web.history import HistoryHandlers
+from assistant.web.links import LinkHandlers
 from assistant.web.toc_html import toc_html
 
 offline.apply()  # already done by `import assistant`; gradio reads these variables on import
@@ -63,7 +64,8 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
     history = HistoryHandlers(settings, conversations, login)
     chat_handlers = ChatHandlers(settings, engine, catalog, history, open_feedback(settings, db))
     slots = question_slots(settings)
-    handbook = HandbookHandlers(catalog)
+    handbook = HandbookHandlers(catalog, engine)
+    links = LinkHandlers(handbook)
     admin_tab = AdminTab(settings, catalog, login, AuditLog(db))
 
     def ask_json(
@@ -121,6 +123,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             "</p></header>"
         )
         who = gr.HTML("", elem_id="gebruiker")
+        link_notice = gr.HTML("", elem_id="link-melding")  # what a deep link could not do
         # "wrap": on a phone the tab bar wraps instead of hiding tabs behind an unlabelled "..." menu.
         with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
             # The two columns sit side by side while both minimum widths fit (desktop, a tablet held
@@ -233,6 +236,12 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             admin_tab.build()
         nav_box = gr.Textbox(visible="hidden", elem_id="nav-sectie")
         nav_open = gr.Button(visible="hidden", elem_id="nav-open")
+        # The page script passes a clicked passage link (its query string) and a clicked suggested
+        # question through these, like section links above.
+        nav_passage = gr.Textbox(visible="hidden", elem_id="nav-passage")
+        nav_passage_open = gr.Button(visible="hidden", elem_id="nav-passage-open")
+        nav_question = gr.Textbox(visible="hidden", elem_id="nav-vraag")
+        nav_ask = gr.Button(visible="hidden", elem_id="nav-vraag-stel")
 
         chat_io = dict(
             fn=chat_handlers.respond,
@@ -251,7 +260,21 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(
                 **chat_io
             ).then(**refresh)
-        history.wire(demo, chatbot, sessie)
+        # A suggested next question: asked as a new turn, leaving what the user is typing alone.
+        nav_ask.click(take, nav_question, [nav_question, pending], queue=False, api_visibility=PRIVATE).success(
+            **chat_io
+        ).then(**refresh)
+        section_outputs = [tabs, section_view, current, ask_here, picker]
+        # Deep links (?vraag=, ?bron=) once the owner is known, so an asked question is stored. The
+        # link's question has a state of its own: a question typed meanwhile keeps `pending`.
+        link_question = gr.State("")
+        link_outputs = [link_question, style, link_notice, *section_outputs]
+        history.wire(demo, chatbot, sessie).then(links.on_load, None, link_outputs, api_visibility=PRIVATE).then(
+            **{**chat_io, "fn": chat_handlers.respond_link, "inputs": [link_question, *chat_io["inputs"][1:]]}
+        ).then(**refresh)
+        nav_passage_open.click(
+            links.on_passage_click, nav_passage, [link_notice, *section_outputs], api_visibility=PRIVATE
+        )
         voted = gr.State(None)
         chatbot.like(
             chat_handlers.on_like, [sessie, history.owner], [voted, comment_row, comment], api_visibility=PRIVATE
@@ -261,7 +284,6 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         copy_btn.click(copy_text, sessie, copied, api_visibility=PRIVATE)
         memo_btn.click(chat_handlers.export_memo, [sessie, memo_scope], memo_files, api_visibility=PRIVATE)
         new_btn.click(new_conversation, None, [chatbot, sessie, copied], api_visibility=PRIVATE).then(**refresh)
-        section_outputs = [tabs, section_view, current, ask_here, picker]
         nav_open.click(handbook.open_section, nav_box, section_outputs, api_visibility=PRIVATE)
         picker.input(handbook.open_section, picker, section_outputs, api_visibility=PRIVATE)
         ask_here.click(

@@ -110,6 +110,21 @@ table.documenten th, table.documenten td { border-bottom: 1px solid var(--border
 /* Empty blocks (no login line, no search scope) take no room. */
 #gebruiker:not(:has(.gebruiker)), .afbakening-rij:not(:has(.afbakening)) { display: none; }
 .gr-accordion > .label-wrap { align-items: center; }
+/* Deep links (deeplinks.py): under each source card and each answer, and the suggested questions. */
+.deeplink { margin: .35rem 0 0; font-size: .9em; }
+.deeplink a, a.vervolgvraag { color: #1a3f8f; }
+input.link-veld { display: block; width: 100%; max-width: 100%; box-sizing: border-box; margin-top: .25rem;
+                  padding: .3rem .4rem; font-size: .9em; border: 1px solid var(--border-color-primary);
+                  border-radius: 4px; }
+.link-status { font-size: .85em; color: var(--body-text-color-subdued); }
+.vervolg { margin-top: .6rem; border-top: 1px solid var(--border-color-primary); padding-top: .3rem; }
+.vervolg .vervolg-kop { font-weight: 600; margin: .2rem 0; }
+.vervolg ul { margin: .1rem 0 0 1.2rem; padding: 0; }
+.vervolg li { margin: .15rem 0; overflow-wrap: anywhere; }
+mark.passage { background: #fff1a8; color: #111; padding: 0 .1em; scroll-margin: 96px; }
+.link-melding { background: #fdecea; border-left: 4px solid #b42318; padding: .4rem .6rem; border-radius: 4px;
+                color: #111; }
+#link-melding:not(:has(.link-melding)) { display: none; }
 """
 
 
@@ -138,6 +153,7 @@ CSS += (
     min-width: 44px; min-height: 44px; }
   #vraag textarea { min-height: 44px; font-size: 16px; }  /* 16px: iOS does not zoom into the field */
   details.bronnen summary { padding: .55rem 0; }  /* a list item still: it keeps its ▸ marker */
+  .deeplink a, a.vervolgvraag { display: inline-flex; align-items: center; min-height: 44px; }  /* to tap */
   /* [n] sits in a sentence; a larger invisible area around it takes the tap */
   a.bronlink { position: relative; }
   a.bronlink::after { content: ""; position: absolute; left: 50%; top: 50%; width: 44px; height: 44px;
@@ -183,7 +199,7 @@ JS = """
     if (top < 0 || top > window.innerHeight * upTo) window.scrollBy({ top: top - MARGIN, behavior });
   };
   let asked = 0, settingsSeen = false, section = '';
-  const sourcesSeen = new WeakSet();
+  const sourcesSeen = new WeakSet(), passagesSeen = new WeakSet(), openedSources = new Set();
   const onChange = () => {
     const settings = document.querySelector('#instellingen > .label-wrap');
     if (settings && !settingsSeen) {
@@ -203,10 +219,22 @@ JS = """
     const opened = heading ? heading.textContent : '';
     if (opened && opened !== section && narrow.matches) reveal(document.querySelector('#vraag-hier'), 0.35, 'instant');
     section = opened;
+    // A deep link's passage in the Handboek tab: its marked sentences in view once the tab shows.
+    const passage = document.querySelector('#sectie #passage');
+    if (passage && !passagesSeen.has(passage) && passage.getClientRects().length) {
+      passagesSeen.add(passage);
+      passage.scrollIntoView({ block: 'center', behavior: 'instant' });
+    }
+    // The suggested questions arrive after the answer and render it anew: sources the reader
+    // opened (by [n] or their summary) stay open then, keyed by answer and first source.
     for (const details of document.querySelectorAll('#gesprek details.bronnen')) {
       if (sourcesSeen.has(details)) continue;
       sourcesSeen.add(details);
-      if (narrow.matches) details.open = false;
+      const key = `${details.closest('.antwoord')?.id}|${details.querySelector('a.passagelink')?.getAttribute('href')}`;
+      if (narrow.matches) details.open = openedSources.has(key);
+      details.addEventListener('toggle', () => {
+        if (details.open) openedSources.add(key); else openedSources.delete(key);
+      });
     }
   };
   let queued = false;
@@ -216,11 +244,54 @@ JS = """
     requestAnimationFrame(() => { queued = false; onChange(); });
   }).observe(document.body, { childList: true, subtree: true });
   onChange();
+  // Hand a value to the Python side through a hidden textbox and button (app.py's nav-* pairs).
+  const send = (boxId, buttonId, value) => {
+    const box = document.querySelector(`#${boxId} textarea, #${boxId} input`);
+    const button = document.querySelector(`#${buttonId}`);
+    if (!box || !button) return;
+    box.value = value;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => button.click(), 50);
+  };
+  // "Link naar dit antwoord": copy the whole URL and show it, selected, to copy by hand.
+  const showLink = (link) => {
+    const holder = link.parentElement;
+    let field = holder.querySelector('input.link-veld');
+    let status = holder.querySelector('.link-status');
+    if (!field) {
+      status = document.createElement('span');
+      status.className = 'link-status';
+      status.setAttribute('role', 'status');
+      field = document.createElement('input');
+      field.type = 'text';
+      field.readOnly = true;
+      field.className = 'link-veld';
+      field.setAttribute('aria-label', 'Link naar dit antwoord');
+      holder.append(' ', status, field);
+    }
+    field.value = link.href;
+    field.focus();
+    field.select();
+    status.textContent = 'Selecteer en kopieer de link hieronder.';
+    navigator.clipboard?.writeText(link.href).then(
+      () => { status.textContent = 'Gekopieerd; de link staat ook hieronder.'; }, () => {});
+  };
   document.addEventListener('click', (event) => {
     const link = event.target.closest && event.target.closest('a');
     if (!link) return;
     const href = link.getAttribute('href') || '';
-    if (href.startsWith('#sectie=')) {
+    // Deep links: a plain click acts in the page; Ctrl/middle click opens the link on a new page.
+    const plain = event.button === 0 && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+    const deep = ['passagelink', 'antwoordlink', 'vervolgvraag'].find((c) => link.classList.contains(c));
+    if (deep && plain) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (deep === 'passagelink') send('nav-passage', 'nav-passage-open', href.slice(href.indexOf('?')));
+      else if (deep === 'vervolgvraag') {
+        send('nav-vraag', 'nav-vraag-stel', new URL(link.href).searchParams.get('vraag') || '');
+      }
+      else showLink(link);
+    } else if (href.startsWith('#sectie=')) {
       event.preventDefault();
       event.stopPropagation();
       const box = document.querySelector('#nav-sectie textarea, #nav-sectie input');

@@ -26,16 +26,17 @@ from assistant.admin.catalog import Catalog
 from assistant.answers.chat import ChatSession
 from assistant.answers.memo import MemoTurn, memo_docx, memo_markdown
 from assistant.answers.pipeline import Assistant
+from assistant.answers.suggestions import suggest
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
 from assistant.search.scope import Scope
 from assistant.state.feedback import FeedbackStore, Vote
-from assistant.types import Answer
+from assistant.types import Answer, AnswerStyle
 from assistant.web import answer_html as fmt
 from assistant.web.history import HistoryHandlers, empty_state
 
 log = logging.getLogger("fusiewijzer.ui")
-STYLES = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
+STYLES: dict[str, AnswerStyle] = {"Kort": "kort", "Uitgebreid": "uitgebreid"}
 FILTERS = {"Alle documenten": None, "Alleen handreiking": "handbook", "Alleen praktijkvoorbeelden": "case"}
 GENERIC_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw of stel de vraag anders."
 MEMO_SCOPES = ("Laatste antwoord", "Heel gesprek")
@@ -94,6 +95,7 @@ class ChatHandlers:
         self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
     ) -> Iterator[tuple[list, dict]]:
         scope = make_scope(doc_filter, picked)
+        answer_style = STYLES.get(style, "uitgebreid")
         chat = [
             *chat,
             {"role": "user", "content": fmt.question_html(question)},
@@ -107,7 +109,7 @@ class ChatHandlers:
         try:
             # With a language model configured, verified text arrives piece by piece; the last
             # item is always the final Answer (which may be the extractive fallback).
-            for item in session.ask_stream(question, scope=scope, style=STYLES.get(style, "uitgebreid")):
+            for item in session.ask_stream(question, scope=scope, style=answer_style):
                 if isinstance(item, Answer):
                     answer = item
                     continue
@@ -134,7 +136,7 @@ class ChatHandlers:
                 chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys, prefix, complete=False)}
                 yield chat, sessie
                 time.sleep(STREAM_PAUSE)
-        chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys)}
+        chat[-1] = {"role": "assistant", "content": fmt.answer_html(answer, aid, keys, style=answer_style)}
         data = answer.to_json()
         plain = fmt.answer_plain_text(answer)
         record = {"question": data["question"], "answer": data["answer"], "sources": data["sources"]}
@@ -148,6 +150,33 @@ class ChatHandlers:
             "conversation": stored.conversation_id if stored else sessie.get("conversation"),
         }
         yield chat, sessie
+        # Only now, with the answer on screen and stored: the suggested next questions (each one is
+        # put through the pipeline, which takes a few times an answer's search time).
+        questions = self.suggestions(answer, scope, answer_style)
+        if questions:
+            content = fmt.answer_html(answer, aid, keys, style=answer_style, suggestions=questions)
+            chat[-1] = {"role": "assistant", "content": content}
+            # The conversation state is already final: skipping it keeps a turn that another event
+            # (a starter question, a suggestion) may have added meanwhile.
+            yield chat, gr.skip()
+
+    def respond_link(
+        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
+    ) -> Iterator[tuple[list, dict]]:
+        """`respond` for a question from a deep link (`?vraag=`); nothing when the page has none."""
+        if not question:
+            yield gr.skip(), gr.skip()
+            return
+        yield from self.respond(question, chat, sessie, style, doc_filter, picked, owner)
+
+    def suggestions(self, answer: Answer, scope: Scope | None, style: AnswerStyle) -> list[str]:
+        """Follow-up questions the corpus answers from passages this answer does not cite; none
+        when looking for them fails (the answer stands; the log has the cause)."""
+        try:
+            return [s.question for s in suggest(self.engine, answer, scope, style)]
+        except Exception:
+            log.exception("suggesting follow-up questions for %r failed", answer.question)
+            return []
 
     def on_like(self, sessie: dict, owner: str, data: gr.LikeData) -> tuple:
         """Store a 👍/👎 at once (a vote is never lost for want of a comment), then offer the

@@ -1,5 +1,6 @@
 """The Handboek tab's handlers in Gradio: open a section (from the picker, the table of contents or
-a link in an answer) and "Vraag binnen deze sectie", which limits the chat's next questions to it.
+a link in an answer), open a deep link's passage with its quoted sentences marked, and "Vraag binnen
+deze sectie", which limits the chat's next questions to it.
 
 The section tree comes from admin.Catalog, so a re-index shows up without restarting the app.
 """
@@ -11,17 +12,41 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.admin.catalog import Catalog
+from assistant.answers.pipeline import Assistant
 from assistant.corpus.toc import children_of
+from assistant.errors import AssistantError
 from assistant.search.scope import Scope
 from assistant.web.answer_html import scope_badge_html
+from assistant.web.deeplinks import PassageLink
+from assistant.web.passage_html import notice_html, passage_view
 from assistant.web.toc_html import section_html
 
 
 class HandbookHandlers:
-    """The handlers that read the current section tree."""
+    """The handlers that read the current section tree (and, for deep links, the live index)."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+    def __init__(self, catalog: Catalog, engine: Assistant) -> None:
+        self.catalog, self.engine = catalog, engine
+
+    def open_passage(self, link: PassageLink) -> tuple:
+        """A deep link's passage: the Handboek tab at its section, the quoted sentences marked (the
+        page script scrolls them into view), or the message that it is gone. The chunk is looked up
+        by its content-hash id in the live index version."""
+        try:
+            chunk = self.engine.loaded().reader.by_id.get(link.chunk_id)
+        except AssistantError as error:
+            return gr.Tabs(selected="handboek"), notice_html(str(error)), gr.skip(), gr.skip(), gr.skip()
+        cat = self.catalog.current()
+        view = passage_view(link, chunk, cat.by_key, cat.entries)
+        if view.entry is None:
+            return gr.Tabs(selected="handboek"), view.html, "", gr.update(interactive=False), gr.update(value=None)
+        return (
+            gr.Tabs(selected="handboek"),
+            view.html,
+            view.entry.key,
+            gr.update(interactive=True, value=f"Vraag binnen “{view.entry.section.path[-1]}”"),
+            gr.update(value=view.entry.key),
+        )
 
     def open_section(self, key: str) -> tuple:
         """Show a section by key, or by label (links in answers may carry a bare section label)."""

@@ -87,14 +87,15 @@ class HistoryHandlers:
         """For `.then(**refresh_event)` after an answer: the list with the new conversation."""
         return dict(fn=self.choices, inputs=self.owner, outputs=self.choice_list, api_visibility=PRIVATE)
 
-    def wire(self, demo: gr.Blocks, chatbot: gr.Chatbot, sessie: gr.State) -> None:
+    def wire(self, demo: gr.Blocks, chatbot: gr.Chatbot, sessie: gr.State) -> gr.events.Dependency:
+        """Returns the page's load event that sets the owner: what needs the owner chains on it."""
         chat_outputs = [self.choice_list, chatbot, sessie]
         self.choice_list.input(
             self.open, [self.choice_list, self.owner], [chatbot, sessie, self.choice_list], api_visibility=PRIVATE
         )
         self.delete_one.click(self.delete, [self.choice_list, self.owner, sessie], chat_outputs, api_visibility=PRIVATE)
         self.delete_every.click(self.delete_all, self.owner, chat_outputs, api_visibility=PRIVATE)
-        demo.load(
+        return demo.load(
             self.on_load, self.browser_key, [self.browser_key, self.owner, self.choice_list], api_visibility=PRIVATE
         )
 

@@ -14,9 +14,9 @@ from assistant.types import Section
 from assistant.web.html_parts import (
     DOC_TYPE_LABEL,
     KIND_LABEL,
+    PARAGRAPH_BREAK_RE,
     esc,
     lines_to_html,
-    paragraphs,
     section_href,
 )
 
@@ -66,12 +66,44 @@ def toc_html(entries: Sequence[SectionEntry]) -> str:
     return "".join(parts)
 
 
-def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> str:
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty paragraph of `text`, whitespace trimmed (html_parts.paragraphs)."""
+    spans, start = [], 0
+    for match in [*PARAGRAPH_BREAK_RE.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        start = match.end() if match else end
+    return spans
+
+
+def _paragraph_html(text: str, start: int, end: int, mark: tuple[int, int] | None, first: bool) -> str:
+    """One paragraph; the part of it inside `mark` (offsets in the section text) in <mark>."""
+    if mark is None or mark[1] <= start or mark[0] >= end:
+        return f"<p>{lines_to_html(text[start:end])}</p>"
+    a, b = max(start, mark[0]), min(end, mark[1])
+    anchor = ' id="passage"' if first else ""
+    return (
+        f'<p>{lines_to_html(text[start:a])}<mark class="passage"{anchor}>{lines_to_html(text[a:b])}</mark>'
+        f"{lines_to_html(text[b:end])}</p>"
+    )
+
+
+def section_html(
+    entry: SectionEntry, children: Sequence[SectionEntry] = (), mark: tuple[int, int] | None = None, notice: str = ""
+) -> str:
     """One section to read: its path, badges, its cleaned text (escaped) and links to its
-    subsections."""
+    subsections. `mark`: a span of the section text to highlight (a deep link's quoted sentences);
+    `notice`: a message shown above the section (already HTML)."""
     section = entry.section
     crumbs = " › ".join(esc(p) for p in section.path)
-    text = "".join(f"<p>{lines_to_html(p)}</p>" for p in paragraphs(section.text))
+    parts, marked = [], False
+    for start, end in _paragraph_spans(section.text):
+        parts.append(_paragraph_html(section.text, start, end, mark, not marked))
+        marked = marked or (mark is not None and mark[0] < end and mark[1] > start)
+    text = "".join(parts)
     more = ""
     if children:
         items = "".join(
@@ -88,6 +120,7 @@ def section_html(entry: SectionEntry, children: Sequence[SectionEntry] = ()) -> 
     if section.kind in KIND_LABEL:
         meta.append(KIND_LABEL[section.kind])
     return (
+        f"{notice}"
         f'<article class="sectie"><p class="sectie-doc">{esc(entry.doc_title)} · '
         f"{esc(' · '.join(meta))}</p><h2>{esc(section.path[-1])}</h2>"
         f'<p class="sectie-pad">{crumbs}</p><div class="sectie-tekst">{text}</div>{more}</article>'
