@@ -9,13 +9,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from assistant.cli_users import add_users_parser
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError, IndexMissing
-
-if TYPE_CHECKING:  # imported on use: SQLAlchemy is not loaded by `assistant ask`
-    from assistant.state.audit import AuditEvent
 
 
 def _scope(args: argparse.Namespace) -> Any:
@@ -218,50 +216,6 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_password(args: argparse.Namespace) -> str:
-    """From stdin (first line) with --password-stdin, else asked twice without echo."""
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    password = getpass.getpass(f"Wachtwoord voor {args.name}: ")
-    if password and getpass.getpass("Nogmaals: ") != password:
-        raise AssistantError("De wachtwoorden zijn niet gelijk; er is niets opgeslagen.")
-    return password
-
-
-def _audit(settings: Settings, event: AuditEvent, detail: str) -> None:
-    """A users change in the audit log: the actor is the account that ran the command."""
-    import getpass
-
-    from assistant.state.audit import AuditLog
-    from assistant.state.db import Database
-
-    AuditLog(Database(settings)).record(event, getpass.getuser(), detail, "opdrachtregel")
-
-
-def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.admin.users import UserStore
-    from assistant.state.audit import AuditEvent
-
-    store = UserStore(settings.users_file)
-    if args.action == "add":
-        user = store.add(args.name, _read_password(args), args.role)
-        _audit(settings, AuditEvent.USER_ADDED, f"{user.username} ({user.role})")
-        print(f"Gebruiker {user.username} ({user.role}) toegevoegd aan {settings.users_file}.")
-    elif args.action == "remove":
-        store.remove(args.name)
-        _audit(settings, AuditEvent.USER_REMOVED, args.name)
-        print(f"Gebruiker {args.name} verwijderd uit {settings.users_file}.")
-    else:
-        users = store.users()
-        for user in users:
-            print(f"{user.username:24s} {user.role:7s} {user.created}")
-        if not users:
-            print(f"Nog geen gebruikers in {settings.users_file}.")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Fusiewijzer: cited answers from the handbook on ambtelijke fusie."
@@ -314,15 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="fit the ranker and the answerability decision on the question bank")
     p.set_defaults(func=cmd_calibrate)
 
-    p = sub.add_parser("users", help="manage logins for the browser app (ASSISTANT_USERS, default var/users.json)")
-    users = p.add_subparsers(dest="action", required=True)
-    u = users.add_parser("add", help="add a user (password asked, or read from stdin)")
-    u.add_argument("name")
-    u.add_argument("--role", choices=["reader", "admin"], default="reader")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    users.add_parser("remove", help="remove a user").add_argument("name")
-    users.add_parser("list", help="list users and roles")
-    p.set_defaults(func=cmd_users)
+    add_users_parser(sub)
     return parser
 
 
