@@ -43,7 +43,12 @@ def test_printed_answer_shows_question_answer_and_full_sources_only(chat_page, t
     paths = [words(p) for p in answer.locator(".bron-pad").all_inner_texts()]
     # Folded sources (a phone folds them) are printed too.
     page.evaluate("() => document.querySelectorAll('#gesprek details.bronnen').forEach((d) => { d.open = false; })")
+    heading = page.locator("#printkop")
+    expect(heading).to_be_hidden()  # on screen the page has no memo heading
     page.emulate_media(media="print")
+    # Like the Raadsmemo: the day of printing and the corpus version the answers came from.
+    expect(heading).to_be_visible()
+    expect(heading).to_contain_text(re.compile(r"Afgedrukt op \d{1,2} \w+ 20\d\d · Corpusversie: \S+"))
 
     for selector in HIDDEN_IN_PRINT:
         expect(page.locator(selector).first).to_be_hidden()
@@ -64,8 +69,12 @@ def test_printed_answer_shows_question_answer_and_full_sources_only(chat_page, t
 
     pdf = tmp_path / "antwoord.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
-    text = words(" ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    pages = PdfReader(pdf).pages
+    text = words(" ".join(p.extract_text() for p in pages))
+    # This answer does not fit one A4 page: the sources go on on the next (they were cut off).
+    assert len(pages) >= 2
     assert f"Vraag: {QUESTION}" in text
+    assert "Afgedrukt op" in text and "Corpusversie:" in text and "onbekend" not in text
     for quote in quotes:
         assert quote in text
     for path in paths:

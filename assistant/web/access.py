@@ -7,9 +7,17 @@ axe-core over the page and walks it with the keyboard, tests/test_print.py print
 
 from __future__ import annotations
 
+from html import escape
+
 # The focus ring: blue 700 on the light theme, blue 300 on the dark one (both >= 3:1 against the
 # page). Gradio scopes `css` to its container, so the dark variable sits in HEAD (launch.py).
 FOCUS_HEAD = "<style>:root { --fw-focus: #1d4ed8; } .dark { --fw-focus: #93c5fd; }</style>"
+# Gradio's app container clips what does not fit the window, which in print cut a long answer at
+# the first page's end; in HEAD because Gradio scopes `css` to inside that container.
+PRINT_HEAD = (
+    "<style>@media print { html, body, gradio-app, .gradio-container { overflow: visible !important;"
+    " height: auto !important; min-height: 0 !important; display: block !important; } }</style>"
+)
 
 ACCESS_CSS = """
 /* Visible focus for everything the keyboard reaches (WCAG 2.4.7); Gradio removes some outlines. */
@@ -34,7 +42,9 @@ a.bronlink { color: #1a3f8f; }
 # with [n], and every source card in full (document, section path, phase, page, the quote, the
 # "Let op: bijgewerkt" note); no input bar, side column, tabs or buttons.
 PRINT_CSS = """
+#printkop { display: none; }
 @media print {
+  #printkop { display: block !important; font-style: italic; margin-bottom: .8rem; }
   [role=tablist], #vraagbalk, .chat-rij > .column:nth-child(2), #gebruiker, button, .afbakening-rij,
   #toelichting-rij, #memo-rij, #memo, #kopie, #gesprek [data-testid=block-label], .message-buttons,
   .message-buttons-left, .message-buttons-right, .icon-button-wrapper, [data-testid=status-tracker],
@@ -68,7 +78,15 @@ JS = """
   const NAMES = { 'chatbot conversation': 'Gesprek', 'Copy message': 'Kopieer bericht',
                   'Copy': 'Kopieer', 'Copied': 'Gekopieerd', 'Copied message': 'Bericht gekopieerd' };
   const set = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
+  const printDate = () => {
+    const today = new Date().toLocaleDateString('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' });
+    for (const el of document.querySelectorAll('#printkop .printdatum')) {
+      if (el.textContent !== today) el.textContent = today;
+    }
+  };
+  window.addEventListener('beforeprint', printDate);
   const fix = () => {
+    printDate();
     for (const el of document.querySelectorAll('[aria-label]')) {
       const name = NAMES[el.getAttribute('aria-label')];
       if (name) { set(el, 'aria-label', name); if (el.title) set(el, 'title', name); }
@@ -114,3 +132,10 @@ JS = """
 def with_access_js(page_js: str) -> str:
     """One page-load function that runs `page_js` (assets.JS) and then this module's script."""
     return f"() => {{ ({page_js.strip()})(); ({JS.strip()})(); }}"
+
+
+def print_heading_html(corpus_version: str | None) -> str:
+    """The printed page's heading, like the Raadsmemo's: the print date (filled in by JS, so it is
+    the day of printing) and the corpus version the answers came from."""
+    version = escape(corpus_version or "onbekend")
+    return f'<p>Afgedrukt op <span class="printdatum"></span> · Corpusversie: {version}</p>'

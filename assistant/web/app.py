@@ -24,6 +24,7 @@ from assistant.state.audit import AuditLog
 from assistant.state.conversations import Conversations
 from assistant.state.db import Database
 from assistant.types import ANSWER_STYLES
+from assistant.web.access import print_heading_html
 from assistant.web.admin import AdminTab
 from assistant.web.admin_html import user_html
 from assistant.web.assets import ABOUT, STARTERS
@@ -107,6 +108,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         return (
             gr.Tab(visible=allowed),
             who,
+            print_heading_html(cat.version),
             toc_html(cat.entries) if fresh else gr.skip(),
             gr.update(choices=cat.picker_choices()) if fresh else gr.skip(),
             *(admin_tab.outputs() if allowed else (gr.skip(),) * len(admin_tab.io)),
@@ -123,6 +125,8 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             "</p></header>"
         )
         who = gr.HTML("", elem_id="gebruiker")
+        # Shown only in print: what the Raadsmemo's heading says (access.JS fills in the date).
+        print_heading = gr.HTML("", elem_id="printkop")
         link_notice = gr.HTML("", elem_id="link-melding")  # what a deep link could not do
         # "wrap": on a phone the tab bar wraps instead of hiding tabs behind an unlabelled "..." menu.
         with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
@@ -295,6 +299,7 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
         )
         clear_btn.click(clear_scope, None, [picked, badge, clear_btn, question], api_visibility=PRIVATE)
         admin_tab.wire(toc, picker)
-        demo.load(on_load, None, [admin_tab.tab, who, toc, picker, *admin_tab.io], api_visibility=PRIVATE)
+        on_load_outputs = [admin_tab.tab, who, print_heading, toc, picker, *admin_tab.io]
+        demo.load(on_load, None, on_load_outputs, api_visibility=PRIVATE)
         gr.api(ask_json, api_name="ask", concurrency_id="vraag", concurrency_limit=slots)
     return demo

@@ -21,7 +21,7 @@ from assistant.index.store import IndexStore
 from assistant.state.audit import AuditLog
 from assistant.state.db import Database
 from assistant.web import login_audit
-from assistant.web.access import ACCESS_CSS, FOCUS_HEAD, PRINT_CSS, with_access_js
+from assistant.web.access import ACCESS_CSS, FOCUS_HEAD, PRINT_CSS, PRINT_HEAD, with_access_js
 from assistant.web.app import build_app
 from assistant.web.assets import CSS, HEAD, JS, LOGIN_MESSAGE
 from assistant.web.guard import Guard
@@ -66,7 +66,7 @@ def launch_options() -> dict[str, Any]:
         "theme": theme(),
         "css": CSS + ACCESS_CSS + PRINT_CSS,
         "js": with_access_js(JS),
-        "head": HEAD + FOCUS_HEAD,
+        "head": HEAD + FOCUS_HEAD + PRINT_HEAD,
         "footer_links": [],
     }
 
