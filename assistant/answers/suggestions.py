@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from assistant.answers.chat import refers_back
 from assistant.answers.pipeline import Assistant
+from assistant.index.reader import IndexReader
 from assistant.search.scope import Scope
 from assistant.text.tokens import fold
 from assistant.types import Answer, AnswerStyle, Chunk
@@ -77,9 +78,11 @@ def word_forms(texts: Iterable[str]) -> dict[str, str]:
     }
 
 
-@lru_cache(maxsize=1)
-def _forms_of(chunks: tuple[str, ...]) -> dict[str, str]:
-    return word_forms(chunks)
+@lru_cache(maxsize=2)
+def _forms_of(reader: IndexReader) -> dict[str, str]:
+    """word_forms of one index version, worked out once per version (not on every answer: a key
+    made of every chunk's text cost a pass over the whole corpus per answer)."""
+    return word_forms(chunk.text for chunk in reader.chunks)
 
 
 def phrase(section: tuple[str, ...], doc_type: str, forms: Mapping[str, str]) -> str | None:
@@ -174,7 +177,7 @@ def suggest(
     index = engine.loaded()
     cited = {s.chunk.id for s in answer.sources}
     found: list[Suggestion] = []
-    forms = _forms_of(tuple(chunk.text for chunk in index.reader.chunks))
+    forms = _forms_of(index.reader)
     for candidate in candidates(answer, index.reader.chunks, forms)[:MAX_CHECKS]:
         with engine.limits.cpu():
             checked = engine.draft(candidate.question, scope, style, None).answer
