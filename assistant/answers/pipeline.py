@@ -78,6 +78,10 @@ class LoadedIndex:
     practice: PracticeLinks
     answerability: Answerability | None
 
+    def supports(self, retrieval: Retrieval) -> bool:
+        """The answerability decision on `retrieval` (answer or refuse)."""
+        return corpus_supports(self.answerability, retrieval, self.reader, self.retriever.lexical)
+
 
 class Assistant:
     """Loaded index + models; answers questions. Reopens the index when a new version goes live."""
@@ -165,7 +169,7 @@ class Assistant:
             index = self.loaded()
             scope = implied_scope(text)
             retrieval = index.retriever.search(text, self.settings.k_dense, self.settings.k_lexical, scope)
-            return corpus_supports(index.answerability, retrieval, index.reader, index.retriever.lexical)
+            return index.supports(retrieval)
 
     def draft(self, question: str, scope: Scope | None, style: AnswerStyle, query: str | None) -> Draft:
         """Retrieval, the abstain decision and the extractive answer (also the fallback when a
@@ -187,7 +191,7 @@ class Assistant:
             return Draft(answer, index, retrieval.hits)
 
         with _timed(timings, "compose"):
-            if not corpus_supports(index.answerability, retrieval, index.reader, index.retriever.lexical):
+            if not index.supports(retrieval):
                 return abstain()
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.
