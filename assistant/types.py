@@ -104,6 +104,9 @@ class Hit:
     dense: float | None = None  # cosine similarity of query and chunk, if the dense arm found it
     lexical: float | None = None  # BM25 score, if the lexical arm found it
     sentence: float | None = None  # best cosine of one of its sentences, if the ranker looked
+    # The learned ranker's probability that this chunk answers the question (search/ranker.py),
+    # when a ranker is fitted for the embedder: whether a passage may be cited on its own.
+    relevance: float | None = None
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,12 @@ class LinearModel:
         )
 
 
+def probability(logit: float) -> float:
+    """The model's logit as a probability (fitted with balanced classes, so read it as a score
+    with a threshold chosen on validation, not as a frequency)."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+
+
 def rank(
     model: LinearModel,
     arms: Mapping[Arm, Sequence[tuple[str, float]]],

@@ -65,22 +65,23 @@ class Retriever:
         self._subwords_lock = threading.Lock()
         self.speller = Speller(self.lexical.document_frequency)
         self.caser = TrueCaser(c.search_text for c in reader.chunks)
+        # The learned ranker scores every candidate whatever the fusion: with "learned" it orders
+        # them, otherwise its probabilities decide which passages beside the first may be cited.
         self.ranker = None
-        if self.fusion is FusionMethod.LEARNED:
-            model = ranker_model or LinearModel.load(ranker.MODEL_FILE)
-            fitted = model is not None and list(model.names) == ranker.feature_names()
-            if fitted and model is not None and model.embedder == reader.manifest.embedder_spec:
-                self.ranker = model
-            else:
-                # No weights for this embedder's cosines yet: `assistant calibrate` fits them.
-                log.warning("no ranker fitted for embedder %s; using z-score fusion", reader.manifest.embedder_spec)
-                self.fusion = FusionMethod.ZSCORE
+        model = ranker_model or LinearModel.load(ranker.MODEL_FILE)
+        fitted = model is not None and list(model.names) == ranker.feature_names()
+        if fitted and model is not None and model.embedder == reader.manifest.embedder_spec:
+            self.ranker = model
+        elif self.fusion is FusionMethod.LEARNED:
+            # No weights for this embedder's cosines yet: `assistant calibrate` fits them.
+            log.warning("no ranker fitted for embedder %s; using z-score fusion", reader.manifest.embedder_spec)
+            self.fusion = FusionMethod.ZSCORE
 
     @property
     def subwords(self) -> LexicalIndex:
-        """The sub-word index, built when first needed: only the learned ranker reads it, and at
-        scale it is the slowest part of loading an index. Built once under a lock, so threads
-        answering at the same time share one."""
+        """The sub-word index, built when first needed: only the learned ranker reads it (and
+        `assistant calibrate`), and at scale it is the slowest part of loading an index. Built
+        once under a lock, so threads answering at the same time share one."""
         with self._subwords_lock:
             if self._subwords is None:
                 self._subwords = LexicalIndex.cached(self.reader.chunks, Analyzer.SUBWORDS, self.reader.derived_dir)
@@ -90,8 +91,8 @@ class Retriever:
         self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None, every_arm: bool = False
     ) -> ArmResults:
         """What each arm finds. The sentence arm is computed whatever the fusion (the answerability
-        decision reads each candidate's best sentence); the sub-word arm only for the learned
-        ranker, or `every_arm` when fitting it."""
+        decision reads each candidate's best sentence); the sub-word arm when a ranker is fitted,
+        or `every_arm` when fitting it."""
         allowed = None
         if scope is not None and not scope.is_empty:
             allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
@@ -101,7 +102,7 @@ class Retriever:
             Arm.DENSE: self.reader.dense(vector, k_dense, allowed),
             Arm.WORDS: self.lexical.search(query.tokens, k_lexical, allowed),
         }
-        if self.fusion is FusionMethod.LEARNED or every_arm:
+        if self.ranker is not None or every_arm:
             lists[Arm.SUBWORDS] = self.subwords.search(query.tokens, k_lexical, allowed)
         candidates = list(dict.fromkeys(i for found in lists.values() for i, _ in found))
         lists[Arm.SENTENCE] = self._best_sentences(candidates, vector)
@@ -120,16 +121,27 @@ class Retriever:
     def search(self, question: str, k_dense: int, k_lexical: int, scope: Scope | None = None) -> Retrieval:
         found = self.arms(question, k_dense, k_lexical, scope)
         dense, words = found.lists[Arm.DENSE], found.lists[Arm.WORDS]
+        learned = []
         if self.ranker is not None:
-            fused = ranker.rank(self.ranker, found.lists, self.reader.by_id, self.lexical, found.query.tokens)
+            learned = ranker.rank(self.ranker, found.lists, self.reader.by_id, self.lexical, found.query.tokens)
+        if self.fusion is FusionMethod.LEARNED and learned:
+            fused = learned
         elif self.fusion is FusionMethod.RRF:
             fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in words]], self.rrf_k)
         else:
             fused = zscore_fusion([dense, words])
         dense_by_id, words_by_id = dict(dense), dict(words)
         sentence_by_id = dict(found.lists.get(Arm.SENTENCE, ()))
+        relevance = {i: ranker.probability(logit) for i, logit in learned}
         hits = [
-            Hit(self.reader.by_id[i], score, dense_by_id.get(i), words_by_id.get(i), sentence_by_id.get(i))
+            Hit(
+                self.reader.by_id[i],
+                score,
+                dense_by_id.get(i),
+                words_by_id.get(i),
+                sentence_by_id.get(i),
+                relevance.get(i),
+            )
             for i, score in fused
         ]
         return Retrieval(hits, found.vector, found.query.tokens, found.query)

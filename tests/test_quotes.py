@@ -1,0 +1,58 @@
+"""Which passages an answer cites: beside the first, only passages the learned ranker judges
+relevant on their own; footnotes can be cited too (issue: every quote earns its place)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answers.compose import PASSAGE_RELEVANCE, select_quotes
+from assistant.answers.passages import ScoredSentence
+from assistant.answers.pipeline import Assistant
+from assistant.index.records import SentenceRow
+from assistant.types import Chunk, Hit
+
+
+def _sentence(name: str, score: float, relevance: float | None) -> ScoredSentence:
+    text = f"Een zin over {name} die de vraag raakt."
+    section = ("O · Organiseren", name)
+    chunk = Chunk(name, "handreiking", "Handreiking", section, text, 0, len(text), doc_type="handbook")
+    return ScoredSentence(SentenceRow(name, 0, len(text), text), Hit(chunk, score, relevance=relevance), 0, score)
+
+
+@pytest.mark.parametrize(
+    ("second_relevance", "cited"),
+    [
+        (PASSAGE_RELEVANCE - 0.05, ["eerste"]),  # close in score, but judged off the question
+        (PASSAGE_RELEVANCE + 0.05, ["eerste", "tweede"]),
+        (None, ["eerste", "tweede"]),  # no ranker fitted for the embedder: the score margin decides
+    ],
+)
+def test_a_passage_beside_the_first_is_cited_only_when_relevant_on_its_own(
+    second_relevance: float | None, cited: list[str]
+) -> None:
+    scored = [_sentence("eerste", 0.90, 0.95), _sentence("tweede", 0.89, second_relevance)]
+    quotes = select_quotes(scored, "uitgebreid")
+    assert [q.hit.chunk.id for q in quotes] == cited
+
+
+def test_the_first_passage_is_cited_whatever_its_relevance() -> None:
+    # Whether to answer at all is the answerability decision's; the composer never drops the best.
+    quotes = select_quotes([_sentence("eerste", 0.9, 0.1)], "uitgebreid")
+    assert [q.hit.chunk.id for q in quotes] == ["eerste"]
+
+
+def test_a_question_only_a_footnote_answers_cites_the_footnote(corpus_assistant: Assistant) -> None:
+    answer = corpus_assistant.ask("Waar vind ik een uitgewerkt voorbeeld van risico's en beheersmaatregelen?")
+    assert answer.answered
+    first = answer.sources[0]
+    assert first.chunk.kind == "footnote"
+    assert "Programmaplan inrichtingsfase" in first.quote
+    assert first.chunk.section[-1].startswith("Noot")
+
+
+def test_retrieved_chunks_carry_the_rankers_judgement(corpus_assistant: Assistant) -> None:
+    hits = corpus_assistant.draft("Wat is een Gideonsbende?", None, "uitgebreid", None).hits
+    judged = [h.relevance for h in hits if h.relevance is not None]
+    assert len(judged) == len(hits)
+    assert hits[0].relevance is not None and hits[0].relevance >= PASSAGE_RELEVANCE
+    assert min(judged) < PASSAGE_RELEVANCE  # most candidates are not relevant on their own
