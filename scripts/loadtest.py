@@ -14,32 +14,44 @@ the reference, latency p50/p95, throughput, and the share of the cores' limit:
 so 1.0 means the cores are busy answering all the time. Only loopback addresses are accepted, the
 users and seconds are bounded, and nothing runs after the time is up but the answers in flight.
 
+The simulated users are light on purpose, so the figures are the server's and not the load test's:
+plain HTTP to Gradio's REST API of the same `/ask` (POST `gradio_api/call/ask`, then read the event
+stream of that call until its `complete` event), all users as coroutines in one thread, each with
+its own httpx connection. (gradio_client, one per thread, used about 0.9 of 2 cores for 30 users.)
+
 Against `make cluster` (`--cluster`), the CPU time is that of every process the cluster started
 (nginx, the workers, the Chroma server; their pid files in var/cluster/), and each simulated user
-sends a sticky cookie of its own, as a browser would, so nginx spreads the users over the workers.
+sends a sticky cookie of its own, as a browser would, so nginx spreads the users over the workers
+(and sends a call's POST and its event stream to the same worker).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
+import ssl
 import statistics
 import sys
-import threading
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client would otherwise try the Hub
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "questions.jsonl"
 FALLBACK = ["Wat is een Gideonsbende?", "Welke fasen zijn er?", "Wat is een bestuurspunt?"]
 MAX_USERS, MAX_SECONDS = 200, 1800
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+API = "gradio_api/call/ask"  # Gradio's REST route of the app's `/ask` (gr.api in assistant/web/app.py)
+STYLE = "uitgebreid"
+# A slow answer is one the users wait for, not an error; only a server that stopped answering is.
+TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 
 
 def questions_from(path: Path) -> list[str]:
@@ -119,7 +131,53 @@ def own_cpu_seconds() -> float:
 
 
 def shown(answer: dict[str, Any]) -> tuple[Any, ...]:
+    """What a user sees of an answer: whether it answered, its text, and each source's document and
+    quote (the REST call's `complete` event carries the same dict as `assistant ask --json`)."""
     return answer["answered"], answer["answer"], tuple((s["doc"], s["quote"]) for s in answer["sources"])
+
+
+class AskError(Exception):
+    """/ask's event stream ended in an `error` event (a gr.Error's message) or without an answer."""
+
+
+async def ask(client: httpx.AsyncClient, question: str) -> dict[str, Any]:
+    """One `/ask` call over Gradio's REST API: POST its arguments (the guard fills in the scope
+    parameters' defaults), then read the call's server-sent events until `complete` or `error`."""
+    response = await client.post(API, json={"data": [question, [], STYLE]})
+    response.raise_for_status()
+    event_id = response.json()["event_id"]
+    event = ""
+    async with client.stream("GET", f"{API}/{event_id}") as stream:
+        stream.raise_for_status()
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:") and event in ("complete", "error"):
+                data = json.loads(line[5:])
+                if event == "error":
+                    raise AskError(data or "error event without a message")
+                return data[0]
+    raise AskError(f"event stream ended without an answer (last event: {event or 'none'})")
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every user: httpx builds one per client otherwise (~17 ms CPU each, half
+    a second for 30 users), though loopback URLs are plain HTTP as a rule."""
+    return ssl.create_default_context()
+
+
+def user_client(url: str, name: str | None) -> httpx.AsyncClient:
+    """One user's connection; with `name`, the sticky cookie nginx hashes (`make cluster`), so the
+    POST of a call and its event stream reach the same worker."""
+    cookies = {"fw_node": name} if name else None
+    return httpx.AsyncClient(base_url=url, cookies=cookies, timeout=TIMEOUT, verify=tls_context())
+
+
+async def answers_alone(url: str, questions: list[str], sticky: bool) -> dict[str, tuple[Any, ...]]:
+    """The reference: each question asked once, one at a time."""
+    async with user_client(url, "loadtest-reference" if sticky else None) as client:
+        return {q: shown(await ask(client, q)) for q in questions}
 
 
 class Run:
@@ -130,31 +188,29 @@ class Run:
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.different: list[str] = []
-        self.lock = threading.Lock()
 
-    def user(self, number: int, until: float, think: float) -> None:
-        from gradio_client import Client
-
-        headers = {"Cookie": f"fw_node=loadtest-{number}"} if self.sticky else None
-        client = Client(self.url, verbose=False, headers=headers)
-        turn = number
-        while time.monotonic() < until:
-            question = self.questions[turn % len(self.questions)]
-            turn += 1
-            started = time.perf_counter()
-            try:
-                answer = client.predict(question=question, history=[], style="uitgebreid", api_name="/ask")
-            except Exception as error:  # noqa: BLE001 - every failure counts as an error
-                with self.lock:
-                    self.errors.append(f"{question}: {error}")
-                continue
-            elapsed = time.perf_counter() - started
-            with self.lock:
-                self.latencies.append(elapsed)
-                if shown(answer) != self.reference[question]:
+    async def user(self, number: int, until: float, think: float) -> None:
+        async with user_client(self.url, f"loadtest-{number}" if self.sticky else None) as client:
+            turn = number
+            while time.monotonic() < until:
+                question = self.questions[turn % len(self.questions)]
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    answer = await ask(client, question)
+                    seen = shown(answer)
+                except Exception as error:  # noqa: BLE001 - every failure counts as an error
+                    self.errors.append(f"{question}: {error!r}")
+                    continue
+                self.latencies.append(time.perf_counter() - started)
+                if seen != self.reference[question]:
                     self.different.append(question)
-            if think:
-                time.sleep(think)
+                if think:
+                    await asyncio.sleep(think)
+
+    async def users(self, count: int, until: float, think: float) -> None:
+        """`count` users at once, as coroutines in this one thread (no thread per user)."""
+        await asyncio.gather(*(self.user(n, until, think) for n in range(count)))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -179,13 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.users <= MAX_USERS or not 0 < args.seconds <= MAX_SECONDS or args.think < 0:
         parser.error(f"users 1..{MAX_USERS}, seconds up to {MAX_SECONDS}, think >= 0")
 
-    from gradio_client import Client
-
     questions = questions_from(args.questions)
-    client = Client(args.url, verbose=False)
-    reference = {
-        q: shown(client.predict(question=q, history=[], style="uitgebreid", api_name="/ask")) for q in questions
-    }
+    reference = asyncio.run(answers_alone(args.url, questions, args.cluster))
     groups = cluster_groups(Path(os.environ.get("ASSISTANT_VAR") or ROOT / "var")) if args.cluster else []
     if args.cluster and not groups:
         parser.error("--cluster: no pid files in var/cluster/ (is `make cluster` running?)")
@@ -199,11 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     busy_before, own_before, load_before = machine_busy_seconds(), own_cpu_seconds(), os.getloadavg()[0]
     started = time.monotonic()
     until = started + args.seconds
-    threads = [threading.Thread(target=run.user, args=(n, until, args.think), daemon=True) for n in range(args.users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    asyncio.run(run.users(args.users, until, args.think))
     wall = time.monotonic() - started
     answers = len(run.latencies)
     result: dict[str, Any] = {
