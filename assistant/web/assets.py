@@ -201,13 +201,6 @@ JS = """
     if (top < 0 || top > window.innerHeight * upTo) window.scrollBy({ top: top - MARGIN, behavior });
   };
   let asked = 0, settingsSeen = false, section = '';
-  // The source card a [n] link showed, until the reader scrolls or asks again: when the suggested
-  // questions arrive after the answer and render it anew (or move it), that card is shown again
-  // instead of the reader losing it (seen in the device test under load: card 400 px above view).
-  let shownCard = null;
-  for (const kind of ['wheel', 'touchmove', 'keydown']) {
-    window.addEventListener(kind, () => { shownCard = null; }, { passive: true, capture: true });
-  }
   const sourcesSeen = new WeakSet(), passagesSeen = new WeakSet(), openedSources = new Set();
   const onChange = () => {
     const settings = document.querySelector('#instellingen > .label-wrap');
@@ -222,16 +215,7 @@ JS = """
       // On a phone the keyboard would cover the answer; the field is one tap away at the bottom.
       if (narrow.matches && document.activeElement?.closest('#vraag')) document.activeElement.blur();
     }
-    if (questions.length !== asked) shownCard = null;
     asked = questions.length;
-    const card = shownCard && document.getElementById(shownCard.id);
-    const box = card && card.getBoundingClientRect();
-    if (card && (card !== shownCard.node || box.bottom < 0 || box.top > window.innerHeight)) {
-      shownCard.node = card;
-      const details = card.closest('details');
-      if (details) details.open = true;
-      reveal(card, 0.5, 'instant');
-    }
     // A section opened in the Handboek tab lies below the long tree on a narrow screen: show it.
     const heading = document.querySelector('#sectie h2');
     const opened = heading ? heading.textContent : '';
@@ -326,7 +310,6 @@ JS = """
       const details = target.closest('details');
       if (details) details.open = true;
       reveal(target, 0.5, 'smooth');
-      shownCard = { id: target.id, node: target };
       target.classList.add('uitgelicht');
       setTimeout(() => target.classList.remove('uitgelicht'), 2500);
       history.replaceState(null, '', href);
