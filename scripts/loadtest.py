@@ -140,10 +140,13 @@ class AskError(Exception):
     """/ask's event stream ended in an `error` event (a gr.Error's message) or without an answer."""
 
 
-async def ask(client: httpx.AsyncClient, question: str) -> dict[str, Any]:
+async def ask(client: httpx.AsyncClient, question: str, session: str) -> dict[str, Any]:
     """One `/ask` call over Gradio's REST API: POST its arguments (the guard fills in the scope
-    parameters' defaults), then read the call's server-sent events until `complete` or `error`."""
-    response = await client.post(API, json={"data": [question, [], STYLE]})
+    parameters' defaults) with the user's session, then read the call's server-sent events until
+    `complete` or `error`. A browser tab keeps one session for all its questions; a call without
+    one makes Gradio set up a new session's state for every question (a quarter of the server's
+    time under 30 users, py-spy 2026-12-03), which no browser user causes."""
+    response = await client.post(API, json={"data": [question, [], STYLE], "session_hash": session})
     response.raise_for_status()
     event_id = response.json()["event_id"]
     event = ""
@@ -177,7 +180,7 @@ def user_client(url: str, name: str | None) -> httpx.AsyncClient:
 async def answers_alone(url: str, questions: list[str], sticky: bool) -> dict[str, tuple[Any, ...]]:
     """The reference: each question asked once, one at a time."""
     async with user_client(url, "loadtest-reference" if sticky else None) as client:
-        return {q: shown(await ask(client, q)) for q in questions}
+        return {q: shown(await ask(client, q, "loadtest-reference")) for q in questions}
 
 
 class Run:
@@ -197,7 +200,7 @@ class Run:
                 turn += 1
                 started = time.perf_counter()
                 try:
-                    answer = await ask(client, question)
+                    answer = await ask(client, question, f"loadtest-{number}")
                     seen = shown(answer)
                 except Exception as error:  # noqa: BLE001 - every failure counts as an error
                     self.errors.append(f"{question}: {error!r}")

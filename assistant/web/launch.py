@@ -37,6 +37,10 @@ STATE_SESSION_CAPACITY = 300
 # Answers take 30-500 ms, one at a time per kind: 64 waiting requests is at most ~30 s of work.
 # Beyond that a client gets "queue full" at once instead of the queue growing without bound.
 QUEUE_MAX_SIZE = 64
+# Gradio's queue recomputes a pandas summary of its last 10,000 events after every event, for a
+# monitoring page this app does not serve: 10% of the server's time under 30 users at once (py-spy,
+# 2026-12-03), growing with the server's age. Once per 1,000 events keeps the summary and drops the cost.
+QUEUE_ANALYTICS_ENV = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000"}
 # /ask's parameters after `question`, with ask_json's defaults: the guard completes a REST call
 # that sends fewer (Gradio needs them all).
 PAGE_TITLE = "Fusiewijzer"  # also on the login page, which Gradio leaves untitled (page_title.py)
@@ -114,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     except AssistantError as error:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
     demo = build_app(settings, engine, login)
+    for key, value in QUEUE_ANALYTICS_ENV.items():
+        os.environ.setdefault(key, value)  # read when the queue is made, just below
     demo.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
     guard = Guard(
         settings, login, api_defaults={"ask": ASK_DEFAULTS}, on_login=login_audit.recorder(AuditLog(Database(settings)))
