@@ -3,6 +3,9 @@ vectors and the documents' centroids (store.py opens it)."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -13,26 +16,36 @@ import numpy as np
 from assistant.corpus.lists import list_places
 from assistant.index.records import SentenceRow
 from assistant.index.rows import chunk_from_row, place_of
+from assistant.index.sentence_table import Page, SentenceTable
 from assistant.index.server import reachable
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
     from assistant.index.records import Manifest
 
+log = logging.getLogger(__name__)
+
 PAGE = 1000  # rows per get: one reply from a Chroma server stays a few MB, also at 100k chunks
+
+
+def pages(collection: Any, include: list[str], **where: Any) -> Iterator[Page]:
+    """The rows of `collection` (matching `where`), a page at a time."""
+    offset = 0
+    while True:
+        rows = collection.get(include=include, limit=PAGE, offset=offset, **where)
+        yield rows
+        if len(rows["ids"]) < PAGE:
+            return
+        offset += PAGE
 
 
 def paged(collection: Any, include: list[str], **where: Any) -> dict[str, list[Any]]:
     """All rows of `collection` (matching `where`), read a page at a time."""
     out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
-    offset = 0
-    while True:
-        rows = collection.get(include=include, limit=PAGE, offset=offset, **where)
+    for rows in pages(collection, include, **where):
         for key in out:
             out[key].extend(rows[key])
-        if len(rows["ids"]) < PAGE:
-            return out
-        offset += PAGE
+    return out
 
 
 class IndexReader:
@@ -64,6 +77,9 @@ class IndexReader:
         self.by_id = {c.id: c for c in self.chunks}
         self._position = {c.id: i for i, c in enumerate(self.chunks)}  # list.index was O(corpus)
         self._centroids: Any = None
+        self._table: SentenceTable | None = None
+        self._table_tried = False
+        self._table_lock = threading.Lock()
 
     def _reachable(self) -> Any:
         """A lost Chroma server becomes the Dutch message a user sees (server.py)."""
@@ -109,9 +125,13 @@ class IndexReader:
             self._centroids = matrix / np.where(norms > 0, norms, 1.0)
         return self._centroids
 
-    def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, list[float]]]:
+    def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, Any]]:
+        """The sentences of `chunk_ids` with their e5 vectors, in the collection's order."""
         if not chunk_ids:
             return []
+        table = self.sentence_table()
+        if table is not None:
+            return table.rows(chunk_ids)
         with self._reachable():
             rows = self._sentences.get(
                 where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas", "documents"]
@@ -123,6 +143,24 @@ class IndexReader:
         if any("paragraph" not in meta for meta in rows["metadatas"]):
             out = self._placed(out)
         return out
+
+    def sentence_table(self) -> SentenceTable | None:
+        """The version's sentences in arrays (sentence_table.py), read once per version; None for
+        an index whose sentence rows the table cannot hold (then Chroma is asked each time)."""
+        if self._table_tried:
+            return self._table
+        with self._table_lock:
+            if not self._table_tried:
+                try:
+                    with self._reachable():
+                        self._table = SentenceTable.cached(self.chunks, self._read_sentences, self.derived_dir)
+                except ValueError as error:  # an old index, or one that changed while it was read
+                    log.info("sentences are read from Chroma per question: %s", error)
+                self._table_tried = True
+        return self._table
+
+    def _read_sentences(self) -> tuple[Iterator[Page], int]:
+        return pages(self._sentences, ["embeddings", "metadatas", "documents"]), self._sentences.count()
 
     def _placed(self, rows: list[tuple[SentenceRow, list[float]]]) -> list[tuple[SentenceRow, list[float]]]:
         """Sentence rows of an index built before places were stored, with their places worked
