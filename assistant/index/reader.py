@@ -126,7 +126,8 @@ class IndexReader:
         return self._centroids
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, Any]]:
-        """The sentences of `chunk_ids` with their e5 vectors, in the collection's order."""
+        """The sentences of `chunk_ids` with their e5 vectors, in reading order (from an old
+        index without a sentence table: in Chroma's order)."""
         if not chunk_ids:
             return []
         table = self.sentence_table()

@@ -7,8 +7,8 @@ Chroma's reply into Python rows while holding the GIL. The table reads the sente
 per version, saves it in the version's derived folder (vectors memory-mapped, as the BM25 tables
 are) and answers from arrays.
 
-Rows come back in the order Chroma keeps them (the order of a full read), the order a filtered
-`get` returned, so that ties between sentences are broken as before.
+Rows come back in reading order (document, chunk, sentence), whatever order Chroma keeps them in:
+a filtered `get` gave Chroma's internal order, which decided ties between equally scored sentences.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import numpy as np
 
 from assistant.corpus.lists import ListPlace
 from assistant.index.records import SentenceRow
+from assistant.index.rows import sentence_metadata
 from assistant.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ log = logging.getLogger(__name__)
 FOLDER = "sentences"
 META = "meta.json"
 VECTORS = "vectors.npy"
-COLUMNS = ("chunk", "start", "end", "paragraph", "list_id", "item", "marker", "introduces_list")
+# "reading": the row's rank in reading order (rows are stored in the order Chroma gave them)
+COLUMNS = ("chunk", "start", "end", "paragraph", "list_id", "item", "marker", "introduces_list", "reading")
 
 # One page of the sentence collection: its ids, metadatas, documents and embeddings (Chroma's reply).
 Page = dict[str, Any]
@@ -46,13 +48,24 @@ class OldIndexError(ValueError):
 
 
 def digest(chunks: list[Chunk]) -> str:
-    """Which chunks, in which order, a saved table belongs to (chunk ids are content hashes)."""
-    return hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()
+    """Which chunks a saved table belongs to (chunk ids are content hashes)."""
+    return hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
+
+
+def memory_pages(sentences: list[SentenceRow], vectors: list[Any], size: int = 1000) -> Iterator[Page]:
+    """Rows being written to the sentence collection, as pages of a read of it would give them."""
+    for i in range(0, max(len(sentences), 1), size):
+        rows = sentences[i : i + size]
+        yield {
+            "metadatas": [sentence_metadata(r) for r in rows],
+            "documents": [r.text for r in rows],
+            "embeddings": vectors[i : i + size],
+        }
 
 
 @dataclass
 class SentenceTable:
-    chunk_ids: list[str]  # position -> chunk id, for the `chunk` column
+    chunk_ids: list[str]  # position -> chunk id for the `chunk` column: the ids sorted, in any process
     columns: dict[str, np.ndarray]  # one int array per name in COLUMNS, a row per sentence
     markers: list[str]  # code -> list marker as written ("", "•", "c)")
     vectors: np.ndarray  # float32, a row per sentence (memory-mapped when loaded)
@@ -69,7 +82,7 @@ class SentenceTable:
         return len(self.vectors)
 
     def rows(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, np.ndarray]]:
-        """The sentences of `chunk_ids` with their vectors, in the collection's order."""
+        """The sentences of `chunk_ids` with their vectors, in reading order."""
         parts = []
         for chunk_id in dict.fromkeys(chunk_ids):
             p = self._position.get(chunk_id)
@@ -77,7 +90,8 @@ class SentenceTable:
                 parts.append(self._order[self._bounds[p] : self._bounds[p + 1]])
         if not parts:
             return []
-        picked = np.sort(np.concatenate(parts))
+        picked = np.concatenate(parts)
+        picked = picked[np.argsort(self.columns["reading"][picked])]
         vectors = np.asarray(self.vectors[picked], dtype=np.float32)
         c = {name: self.columns[name][picked].tolist() for name in COLUMNS}
         out = []
@@ -99,7 +113,7 @@ class SentenceTable:
         """The table of `chunks` from the sentence collection read a page at a time; the vectors
         go straight into `vectors_file` (a .npy) when given, so a 100k-chunk version never holds
         them twice in memory."""
-        chunk_ids = [c.id for c in chunks]
+        chunk_ids = sorted(c.id for c in chunks)
         texts = {c.id: c.text for c in chunks}
         position = {chunk_id: i for i, chunk_id in enumerate(chunk_ids)}
         columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
@@ -126,6 +140,7 @@ class SentenceTable:
                     ("item", int(meta["item"])),
                     ("marker", markers.setdefault(str(meta["marker"]), len(markers))),
                     ("introduces_list", int(bool(meta["introduces_list"]))),
+                    ("reading", 0),  # set below, once every row is known
                 ):
                     columns[name].append(value)
             vectors[filled : filled + len(embeddings)] = embeddings  # type: ignore[index]
@@ -136,6 +151,10 @@ class SentenceTable:
             raise ValueError(f"the collection changed while it was read ({filled} of {len(vectors)} rows)")
         if isinstance(vectors, np.memmap):
             vectors.flush()
+        where = {c.id: (c.doc_id, c.start, c.id) for c in chunks}  # the id: chunks may share a start
+        order = sorted(range(filled), key=lambda i: (*where[chunk_ids[columns["chunk"][i]]], columns["start"][i]))
+        for rank, row in enumerate(order):
+            columns["reading"][row] = rank
         arrays = {name: np.asarray(values, dtype=np.int32) for name, values in columns.items()}
         return cls(chunk_ids, arrays, list(markers), vectors, texts)
 
@@ -191,7 +210,8 @@ class SentenceTable:
         vectors = np.load(place / VECTORS, mmap_mode="r")
         if len(vectors) != meta["rows"] or any(len(v) != meta["rows"] for v in columns.values()):
             raise ValueError("a saved table of the wrong length")
-        return cls([c.id for c in chunks], columns, list(meta["markers"]), vectors, {c.id: c.text for c in chunks})
+        texts = {c.id: c.text for c in chunks}
+        return cls(sorted(texts), columns, list(meta["markers"]), vectors, texts)
 
 
 def _vector_array(path: Path | None, rows: int, dim: int) -> np.ndarray:

@@ -29,6 +29,7 @@ from assistant.index.manifests import MANIFEST, FileManifests, Manifests, Server
 from assistant.index.reader import PAGE, IndexReader, paged
 from assistant.index.records import DocumentRecord, Manifest, SentenceRow, SkippedFile
 from assistant.index.rows import chunk_metadata, sentence_metadata
+from assistant.index.sentence_table import SentenceTable, memory_pages
 from assistant.index.server import ChromaServer, reachable
 from assistant.index.sweep import SweepReport, sweep, version_of
 from assistant.index.versions import next_version, version_key
@@ -160,6 +161,7 @@ class IndexStore:
                 map(sentence_metadata, sentences),
                 sentence_vectors,
             )
+            self._save_sentence_table(version, chunks, sentences, sentence_vectors)
             previous = self.manifest()
             manifest = Manifest(
                 version=version,
@@ -179,6 +181,19 @@ class IndexStore:
             self.manifests.publish(manifest)
         self.sweep()
         return manifest
+
+    def _save_sentence_table(
+        self, version: str, chunks: list[Chunk], sentences: list[SentenceRow], vectors: list[list[float]]
+    ) -> None:
+        """Save the version's sentence table (sentence_table.py) before the switch, so readers find it
+        ready instead of each reading the whole sentence collection at its first question (at 100k
+        chunks: 100 s and 550 MB more RSS). If it cannot be saved, the first reader makes it."""
+        try:
+            SentenceTable.cached(
+                chunks, lambda: (memory_pages(sentences, vectors), len(sentences)), self.derived_dir(version)
+            )
+        except (OSError, ValueError) as error:
+            log.warning("sentence table of %s not saved at ingest: %s", version, error)
 
     def known_versions(self) -> set[str]:
         """Every version this store knows of: kept manifests and collections (also half-written
