@@ -3,11 +3,13 @@ The embedder is a deterministic stand-in: these tests are about indexing, not ab
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.config import Settings
 from assistant.errors import CorpusEmpty
 from assistant.index.ingest import build_index
+from assistant.index.reader import IndexReader
 from assistant.index.store import IndexStore
 from tests.conftest import HashEmbeddings
 
@@ -137,3 +139,32 @@ def test_killed_ingest_leaves_the_previous_index_answering(handbook_settings: Se
     assert IndexStore(index).manifest() == before
     answer = Assistant(settings).ask("Wat is een Gideonsbende?")
     assert answer.answered and "Gideonsbende" in answer.sources[0].chunk.section_label
+
+
+def test_a_new_version_is_noticed_by_a_running_reader_at_its_next_question(tiny_settings: Settings) -> None:
+    """The live version is checked before every question from the manifest file's identity (parsed
+    again only when it changed): a re-ingest must still be seen at once, also in the same second."""
+    _write(tiny_settings, "a.md", DOC_A)
+    embedder = HashEmbeddings()
+    store = IndexStore(tiny_settings.index_dir)
+    first = build_index(tiny_settings, embedder=embedder).manifest.version
+    assert store.live_version() == first and store.live_version() == first
+    for text in (DOC_B, DOC_B.replace("directeur", "bestuurder")):
+        _write(tiny_settings, "b.md", text)
+        newer = build_index(tiny_settings, embedder=embedder).manifest.version
+        assert newer != first and store.live_version() == newer
+        first = newer
+
+
+def test_ingest_saves_the_sentence_table_and_centroids_that_readers_would_work_out(tiny_settings: Settings) -> None:
+    _write(tiny_settings, "a.md", DOC_A)
+    _write(tiny_settings, "b.md", DOC_B)
+    version = build_index(tiny_settings, embedder=HashEmbeddings()).manifest.version
+    store = IndexStore(tiny_settings.index_dir)
+    folder = store.derived_dir(version)
+    assert (folder / "sentences" / "vectors.npy").is_file() and (folder / "centroids.npy").is_file()
+    saved = store.open_reader()
+    worked_out = IndexReader(saved.manifest, saved._chunks, saved._sentences)  # no folder: from Chroma
+    assert np.allclose(saved.centroids(), worked_out.centroids(), atol=1e-6)
+    ids = [c.id for c in saved.chunks]
+    assert [r for r, _ in saved.sentence_vectors(ids)] == [r for r, _ in worked_out.sentence_vectors(ids)]

@@ -75,6 +75,8 @@ def pid_alive(pid: int) -> bool:
 class FileManifests:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
+        # (inode, mtime, size) of the manifest last parsed by live_version, and its version
+        self._seen: tuple[tuple[int, int, int], str | None] | None = None
 
     def live(self) -> Manifest | None:
         try:
@@ -83,8 +85,21 @@ class FileManifests:
             return None
 
     def live_version(self) -> str | None:
+        """Asked before every question: the manifest is parsed again only when the file changed
+        (publishing renames a new file into place). Parsing it, with every document listed, took
+        20 ms per question at 100k chunks."""
+        try:
+            stat = (self.index_dir / MANIFEST).stat()
+        except OSError:
+            return None
+        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        seen = self._seen
+        if seen is not None and seen[0] == key:
+            return seen[1]
         live = self.live()
-        return live.version if live else None
+        version = live.version if live else None
+        self._seen = (key, version)
+        return version
 
     def kept(self) -> list[Manifest]:
         found = [m for p in (self.index_dir / VERSIONS).glob("*.json") if (m := self._read(p)) is not None]

@@ -11,9 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from assistant.corpus.lists import list_places
+from assistant.index import centroids
 from assistant.index.records import SentenceRow
 from assistant.index.rows import chunk_from_row, place_of
 from assistant.index.sentence_table import Page, SentenceTable
@@ -110,19 +109,22 @@ class IndexReader:
         return pairs[:k]
 
     def centroids(self) -> Any:
-        """One unit-length mean vector per document: the directions of the corpus's documents, so
-        that a short case document counts as much as the long handbook."""
+        """One unit-length mean vector per document (centroids.py): saved with the version at
+        ingest, else worked out from Chroma once and saved for the next process."""
         if self._centroids is None:
-            with self._reachable():
-                got = paged(self._chunks, ["embeddings"])
-            doc_of = {c.id: c.doc_id for c in self.chunks}
-            by_doc: dict[str, list[Any]] = {}
-            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
-                by_doc.setdefault(doc_of[chunk_id], []).append(vector)
-            rows = [np.asarray(v, dtype=np.float32).mean(axis=0) for v in by_doc.values()]
-            matrix = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(rows) else 1.0
-            self._centroids = matrix / np.where(norms > 0, norms, 1.0)
+            documents = len({c.doc_id for c in self.chunks})
+            saved = centroids.load(self.derived_dir, documents) if self.derived_dir else None
+            if saved is None:
+                with self._reachable():
+                    got = paged(self._chunks, ["embeddings"])
+                doc_of = {c.id: c.doc_id for c in self.chunks}
+                saved = centroids.document_centroids((doc_of[i] for i in got["ids"]), got["embeddings"])
+                if self.derived_dir:
+                    try:
+                        centroids.save(self.derived_dir, saved)
+                    except OSError as error:
+                        log.warning("could not save the document centroids: %s", error)
+            self._centroids = saved
         return self._centroids
 
     def sentence_vectors(self, chunk_ids: list[str]) -> list[tuple[SentenceRow, Any]]:
