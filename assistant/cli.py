@@ -37,6 +37,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.index.ingest import build_index
     from assistant.index.lock import LockOwner
+    from assistant.index.store import IndexStore
+    from assistant.search.tables import prepare_lexical_tables
 
     bars: dict[str, tqdm] = {}
 
@@ -59,6 +61,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(settings, progress=progress, force=args.force, wait=not args.no_wait, on_wait=waiting)
     for bar in bars.values():
         bar.close()
+    # The BM25 tables, so the app's processes load them instead of making them at a first question.
+    prepare_lexical_tables(IndexStore.for_settings(settings).open_reader())
     for item in report.skipped:
         print(f"skipped: {item.reason}", file=sys.stderr)
     if report.unchanged:

@@ -202,3 +202,21 @@ def test_an_argument_that_is_not_utf8_is_asked_without_a_traceback(handbook_sett
     )
     assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr[-2000:]
     assert "\ufffd" in json.loads(result.stdout)["question"]
+
+
+def test_ingest_leaves_every_derived_file_an_app_process_would_otherwise_make(tmp_path: Path) -> None:
+    """App workers load these with the version (memory-mapped) instead of each making them at its
+    first question: at 100k chunks that cost ~1.2 GB more memory and a minute per worker."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Alpha\n\n## Start\n\nAlpha begon in 2013 met twee gemeenten.\n", "utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", var_dir=tmp_path / "var")
+    result = run_cli(settings, "ingest")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((settings.index_dir / "current.json").read_text("utf-8"))
+    versions = list((settings.index_dir / "derived" / "embedded").iterdir())
+    assert [v.name for v in versions] == [manifest["version"]]
+    saved = {p.name for p in versions[0].iterdir()}
+    assert {"sentences", "centroids.npy", "bm25-words", "bm25-subwords"} <= saved
+    answer = run_cli(settings, "ask", "--json", "Wanneer begon Alpha?")
+    assert answer.returncode == 0 and "2013" in json.loads(answer.stdout)["answer"]

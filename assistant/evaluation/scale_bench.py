@@ -4,8 +4,9 @@ Each part runs in a child process of its own, so that each peak RSS is that part
 - base: a fresh ingest of the real corpus into a temporary index (e5 embeds every chunk and
   sentence: the ingest rate), then warm questions against the real index;
 - scaled: a synthetic corpus built from the real index (scale.py; vectors derived from the real
-  ones, so its ingest rate is Chroma's and BM25's writing speed without embedding), then the same
-  warm questions against it.
+  ones, so its ingest rate is Chroma's writing speed without embedding) with the files `assistant
+  ingest` saves beside a version (sentence table, centroids, BM25 tables: build_peak_rss_mb), then
+  the same warm questions against it.
 Figures are printed, never asserted (the machines are noisy).
 """
 
@@ -119,8 +120,12 @@ def _main(argv: list[str]) -> None:
         figures = query_figures(settings, _questions(Path(argv[1])), int(argv[2]))
     else:
         from assistant.evaluation.scale import build_scaled_index
+        from assistant.index.store import IndexStore
+        from assistant.search.tables import prepare_lexical_tables
 
         built = build_scaled_index(settings.index_dir, Path(argv[1]), int(argv[2]), settings.chunk_chars)
+        # as `assistant ingest` does after writing a version (search/tables.py)
+        prepare_lexical_tables(IndexStore(Path(argv[1])).open_reader())
         figures = {
             "chunks": built.chunks,
             "sentences": built.sentences,
