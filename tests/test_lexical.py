@@ -44,7 +44,8 @@ def _okapi(docs: list[list[str]], query: list[str], k1: float = 1.5, b: float = 
 def test_scores_and_ranking_equal_okapi_bm25(analyzer: Analyzer, question: str) -> None:
     chunks = _chunks()
     index = LexicalIndex(chunks, analyzer)
-    docs = [index.tokens_of(c.id) for c in chunks]
+    docs = [index.analyze(tokenize(c.search_text)) for c in chunks]
+    assert [index.tokens_of(c.id) for c in chunks] == [frozenset(d) for d in docs]  # the ranker's view
     expected = _okapi(docs, index.analyze(tokenize(question)))
     ranked = sorted(range(len(chunks)), key=lambda i: -expected[i])  # stable: ties in corpus order
     want = [(chunks[i].id, expected[i]) for i in ranked if expected[i] > 0][:4]
