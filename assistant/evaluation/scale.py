@@ -48,7 +48,7 @@ def build_scaled_index(
     real = reader.chunks
     chunk_vectors, _ = store.reusable_vectors(manifest.embedder, [c.id for c in real])
     rows = reader.sentence_vectors([c.id for c in real])
-    by_doc: dict[str, list[tuple[SentenceRow, list[float]]]] = {}
+    by_doc: dict[str, list[tuple[SentenceRow, np.ndarray]]] = {}
     chunk_of = reader.by_id
     for row, vector in rows:
         by_doc.setdefault(chunk_of[row.chunk_id].doc_id, []).append((row, vector))
@@ -107,11 +107,11 @@ def build_scaled_index(
 
 
 def _recombine(
-    pool: list[tuple[SentenceRow, list[float]]], rng: random.Random, chunk_chars: int
-) -> tuple[str, list[tuple[SentenceRow, list[float]]]]:
+    pool: list[tuple[SentenceRow, np.ndarray]], rng: random.Random, chunk_chars: int
+) -> tuple[str, list[tuple[SentenceRow, np.ndarray]]]:
     """One to four real sentences of one document, joined by spaces, at most `chunk_chars` long
     (a sentence longer than that stands alone)."""
-    picked: list[tuple[SentenceRow, list[float]]] = []
+    picked: list[tuple[SentenceRow, np.ndarray]] = []
     length = -1
     for _ in range(rng.randint(1, MAX_SENTENCES)):
         candidate = pool[rng.randrange(len(pool))]
@@ -122,10 +122,10 @@ def _recombine(
     return " ".join(row.text for row, _ in picked), picked
 
 
-def _unit_mean(vectors: list[list[float]]) -> list[float]:
+def _unit_mean(vectors: list[np.ndarray]) -> np.ndarray:
     mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(mean)) or 1.0
-    return (mean / norm).tolist()
+    return mean / norm  # an array: 100k lists of Python floats took 1.2 GB
 
 
 def _type_of(documents: list[DocumentRecord], doc: str) -> str:
