@@ -212,6 +212,16 @@ class FrequencyView(Mapping[str, int]):
         return len(self._vocabulary)
 
 
+class _ListsOnDemand(list):
+    """Each chunk's token ids, handed to bm25s as the list of int lists it asks for, one list at a
+    time: bm25s only takes len() and iterates (three passes). All of them as Python lists at
+    once held 40 million ints for the sub-word tables of 100k chunks (about 1.2 GB)."""
+
+    def __iter__(self) -> Iterator[list[int]]:  # type: ignore[override]
+        for row in super().__iter__():
+            yield row.tolist()
+
+
 def _okapi(ids: list[np.ndarray], vocabulary: dict[str, int], frequency: np.ndarray) -> bm25s.BM25:
     """A bm25s index scoring as rank_bm25's BM25Okapi did. bm25s has no Okapi idf (its
     "robertson" one clips common terms to 0 instead of a small positive weight), so it is built with
@@ -219,7 +229,7 @@ def _okapi(ids: list[np.ndarray], vocabulary: dict[str, int], frequency: np.ndar
     term-frequency part also lacks Okapi's (k1 + 1) factor, which the scores get back here, so
     they equal rank_bm25's (the answerability decision was fitted on them)."""
     retriever = bm25s.BM25(k1=OKAPI_K1, b=0.75, method="robertson", idf_method="lucene", dtype="float64")
-    retriever.index(([row.tolist() for row in ids], vocabulary), create_empty_token=False, show_progress=False)
+    retriever.index((_ListsOnDemand(ids), vocabulary), create_empty_token=False, show_progress=False)
     n = len(ids)
     df = frequency.astype(np.float64)
     lucene = np.log1p((n - df + 0.5) / (df + 0.5))
