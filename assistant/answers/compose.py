@@ -44,7 +44,7 @@ def select_quotes(scored: list[ScoredSentence], style: AnswerStyle, other_kind: 
             continue
         if quotes and sentence.score < best_score - SECOND_SOURCE_MARGIN:
             break
-        if quotes and not relevant_alone(sentence):
+        if quotes and not _relevant_alone(sentence):
             continue
         quote = _quote(sentence, by_chunk, style)
         quotes.append(quote)
@@ -56,7 +56,7 @@ def select_quotes(scored: list[ScoredSentence], style: AnswerStyle, other_kind: 
     return quotes
 
 
-def relevant_alone(sentence: ScoredSentence) -> bool:
+def _relevant_alone(sentence: ScoredSentence) -> bool:
     """Whether the learned ranker judges the sentence's chunk relevant enough to be cited beside
     another passage (always, when no ranker is fitted)."""
     relevance = sentence.hit.relevance

@@ -43,10 +43,6 @@ COLUMNS = ("chunk", "start", "end", "paragraph", "list_id", "item", "marker", "i
 Page = dict[str, Any]
 
 
-class OldIndexError(ValueError):
-    """Sentence rows without their places (an index built before places were stored)."""
-
-
 def digest(chunks: list[Chunk]) -> str:
     """Which chunks a saved table belongs to (chunk ids are content hashes)."""
     return hashlib.sha256("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()
@@ -127,21 +123,22 @@ class SentenceTable:
                 vectors = _vector_array(vectors_file, total, dim)
             for meta, text in zip(page["metadatas"], page["documents"], strict=True):
                 if "paragraph" not in meta:
-                    raise OldIndexError("sentence rows without places")
+                    raise ValueError("sentence rows without places (an index from before they were stored)")
                 chunk_id, start, end = meta["chunk_id"], int(meta["start"]), int(meta["end"])
                 if chunk_id not in position or texts[chunk_id][start:end] != text:
                     raise ValueError(f"sentence {chunk_id}:{start} is not its chunk's text")
-                for name, value in (
-                    ("chunk", position[chunk_id]),
-                    ("start", start),
-                    ("end", end),
-                    ("paragraph", int(meta["paragraph"])),
-                    ("list_id", int(meta["list_id"])),
-                    ("item", int(meta["item"])),
-                    ("marker", markers.setdefault(str(meta["marker"]), len(markers))),
-                    ("introduces_list", int(bool(meta["introduces_list"]))),
-                    ("reading", 0),  # set below, once every row is known
-                ):
+                row = (
+                    position[chunk_id],
+                    start,
+                    end,
+                    int(meta["paragraph"]),
+                    int(meta["list_id"]),
+                    int(meta["item"]),
+                    markers.setdefault(str(meta["marker"]), len(markers)),
+                    int(bool(meta["introduces_list"])),
+                    0,  # "reading": set below, once every row is known
+                )
+                for name, value in zip(COLUMNS, row, strict=True):
                     columns[name].append(value)
             vectors[filled : filled + len(embeddings)] = embeddings  # type: ignore[index]
             filled += len(embeddings)
