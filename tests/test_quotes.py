@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answers.compose import PASSAGE_RELEVANCE, select_quotes
+from assistant.answers.compose import FIRST_PASSAGE_RELEVANCE, PASSAGE_RELEVANCE, select_quotes
 from assistant.answers.passages import ScoredSentence
 from assistant.answers.pipeline import Assistant
 from assistant.index.records import SentenceRow
@@ -39,6 +39,34 @@ def test_the_first_passage_is_cited_whatever_its_relevance() -> None:
     # Whether to answer at all is the answerability decision's; the composer never drops the best.
     quotes = select_quotes([_sentence("eerste", 0.9, 0.1)], "uitgebreid")
     assert [q.hit.chunk.id for q in quotes] == ["eerste"]
+
+
+@pytest.mark.parametrize(
+    ("relevances", "first"),
+    [
+        # The best sentence's chunk is judged off the question, the runner-up's on it: it leads.
+        ((FIRST_PASSAGE_RELEVANCE - 0.2, FIRST_PASSAGE_RELEVANCE + 0.05), "tweede"),
+        ((FIRST_PASSAGE_RELEVANCE + 0.05, FIRST_PASSAGE_RELEVANCE + 0.1), "eerste"),  # both trusted: score
+        ((0.3, 0.4), "eerste"),  # neither trusted: the best sentence
+        ((None, None), "eerste"),  # no ranker fitted for the embedder
+    ],
+)
+def test_the_first_quote_comes_from_a_passage_the_ranker_trusts(
+    relevances: tuple[float | None, float | None], first: str
+) -> None:
+    scored = [_sentence("eerste", 0.90, relevances[0]), _sentence("tweede", 0.80, relevances[1])]
+    assert select_quotes(scored, "uitgebreid")[0].hit.chunk.id == first
+    assert [q.hit.chunk.id for q in select_quotes(scored, "kort")] == [first]
+
+
+def test_a_neighbour_sharing_the_questions_words_does_not_come_first(corpus_assistant: Assistant) -> None:
+    # Before, the first quote was the ambition section's "van, voor en door" sentence (it shares
+    # "gemeenten" and "ambtelijk fuseren"); the ranker trusts the list item that answers.
+    answer = corpus_assistant.ask(
+        "Waarom houden sommige gemeenten een paar beleidsregisseurs zelf achter als ze ambtelijk fuseren?"
+    )
+    assert answer.answered
+    assert "die de secretaris ondersteunen bij zijn/haar opdrachtgevende rol" in answer.sources[0].quote
 
 
 def test_a_question_only_a_footnote_answers_cites_the_footnote(corpus_assistant: Assistant) -> None:
