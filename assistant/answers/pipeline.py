@@ -15,6 +15,7 @@ from typing import Any
 from assistant.answers.compose import abstain_text, citations_valid, compose, nearest_sections, select_quotes
 from assistant.answers.limits import MODEL_BUSY_NOTICE, Limits
 from assistant.answers.practice import PracticeLinks, asks_for_practice, practice_quotes
+from assistant.answers.quantities import quantity_unanswered
 from assistant.answers.relevance import score_sentences
 from assistant.answers.updates import UpdateNotes
 from assistant.config import Settings
@@ -197,6 +198,10 @@ class Assistant:
             # A sentence that addresses a language model is never quoted as an answer.
             scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
             quotes = select_quotes(scored, style, other_kind=asks_for_practice(text))
+            # Judged on what the full answer would quote, so "kort" refuses what "uitgebreid" does.
+            full = quotes if style == "uitgebreid" else select_quotes(scored, "uitgebreid", asks_for_practice(text))
+            if quantity_unanswered(text, (q.text for q in full)):
+                return abstain()
             practice = self._practice(text, quotes, retrieval, index) if style != "kort" else []
             body, sources = compose(text, quotes, practice, scored, style)
             sources = [_with_note(source, index.notes) for source in sources]
