@@ -9,13 +9,13 @@ from assistant.answers.compose import FIRST_PASSAGE_RELEVANCE, PASSAGE_RELEVANCE
 from assistant.answers.passages import ScoredSentence
 from assistant.answers.pipeline import Assistant
 from assistant.index.records import SentenceRow
-from assistant.types import Chunk, Hit
+from assistant.types import Chunk, DocType, Hit
 
 
-def _sentence(name: str, score: float, relevance: float | None) -> ScoredSentence:
+def _sentence(name: str, score: float, relevance: float | None, doc_type: DocType = "handbook") -> ScoredSentence:
     text = f"Een zin over {name} die de vraag raakt."
     section = ("O · Organiseren", name)
-    chunk = Chunk(name, "handreiking", "Handreiking", section, text, 0, len(text), doc_type="handbook")
+    chunk = Chunk(name, "handreiking", "Handreiking", section, text, 0, len(text), doc_type=doc_type)
     return ScoredSentence(SentenceRow(name, 0, len(text), text), Hit(chunk, score, relevance=relevance), 0, score)
 
 
@@ -57,6 +57,23 @@ def test_the_first_quote_comes_from_a_passage_the_ranker_trusts(
     scored = [_sentence("eerste", 0.90, relevances[0]), _sentence("tweede", 0.80, relevances[1])]
     assert select_quotes(scored, "uitgebreid")[0].hit.chunk.id == first
     assert [q.hit.chunk.id for q in select_quotes(scored, "kort")] == [first]
+
+
+@pytest.mark.parametrize(
+    ("case_relevance", "asks_for_practice", "cited"),
+    [
+        (0.7, False, ["handboek"]),  # relevant on its own, but less so than the handbook's answer
+        (0.95, False, ["handboek", "casus"]),  # as relevant as the handbook's
+        (0.7, True, ["handboek", "casus"]),  # the question asks about practice
+        (0.5, False, ["handboek"]),  # not relevant on its own
+    ],
+)
+def test_a_case_passage_joins_a_handbook_answer_only_when_asked_for_or_as_relevant(
+    case_relevance: float, asks_for_practice: bool, cited: list[str]
+) -> None:
+    scored = [_sentence("handboek", 0.90, 0.9), _sentence("casus", 0.89, case_relevance, doc_type="case")]
+    quotes = select_quotes(scored, "uitgebreid", other_kind=asks_for_practice)
+    assert [q.hit.chunk.id for q in quotes] == cited
 
 
 def test_a_neighbour_sharing_the_questions_words_does_not_come_first(corpus_assistant: Assistant) -> None:
