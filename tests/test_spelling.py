@@ -21,6 +21,16 @@ VOCABULARY = {
 
 
 @pytest.mark.parametrize(
+    ("word", "near"),
+    [("waren", "laren"), ("worden", "wolden"), ("waarom", "daarom"), ("heeft", "geeft"), ("zouden", "houden")],
+)
+def test_a_stop_word_is_never_bent_into_a_corpus_word(word: str, near: str) -> None:
+    # The corpus's vocabulary has no stop words (BM25 does not index them), but they are no typos:
+    # "Wat waren de motieven?" must not become a question about Laren.
+    assert Speller({**VOCABULARY, near: 5}).correct(word) == word
+
+
+@pytest.mark.parametrize(
     ("word", "expected"),
     [
         ("ondernemingsrad", "ondernemingsraad"),  # a letter missing

@@ -5,6 +5,10 @@ when one lies within a small edit distance: one edit for words of 5-8 letters, t
 ones (the commonest typing errors: a swapped, missing, doubled or wrong letter). Shorter words and
 numbers are left alone, and so is any word the corpus knows, so a correct question is never
 changed. Ties go to the word more passages use.
+
+Stop words are words of the language, not typos: the corpus's vocabulary leaves them out (BM25
+does not index them), so without this check "waren" became "laren", "worden" "wolden" (both
+municipalities the cases name), "waarom" "daarom" and "heeft" "geeft".
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+
+from assistant.text.tokens import STOPWORDS
 
 MIN_LETTERS = 5
 LONG_WORD = 9
@@ -33,7 +39,7 @@ class Speller:
 
     def correct(self, word: str) -> str:
         """`word` (folded) or the corpus word it is a typo of."""
-        if len(word) < MIN_LETTERS or not word.isalpha() or word in self.frequency:
+        if len(word) < MIN_LETTERS or not word.isalpha() or word in self.frequency or word in STOPWORDS:
             return word
         limit = max_edits(word)
         candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self._by_length.get(n, ())]
