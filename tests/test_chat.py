@@ -179,9 +179,9 @@ def test_condense_step_uses_the_model_rewrite(handbook_settings: Settings, serve
     settings = replace(handbook_settings, llm="openai:test-model", llm_base_url=server.base_url, llm_timeout_s=2.0)
     assistant = Assistant(settings)
     session = ChatSession.from_history(assistant, [["Wat is een Gideonsbende?", "Een groep voortrekkers [1]."]])
-    server.replies("Wie horen meestal bij een Gideonsbende?", "Dit antwoord is niet te controleren.")
+    server.replies("Wie maken deel uit van een Gideonsbende?", "Dit antwoord is niet te controleren.")
     answer = session.ask("Wie horen daar meestal bij?", style="kort")
-    assert answer.query == "Wie horen meestal bij een Gideonsbende?"
+    assert answer.query == "Wie maken deel uit van een Gideonsbende?"
     condense = server.requests[0]["messages"]
     assert "Laatste vraag: Wie horen daar meestal bij?" in condense[-1]["content"]
     assert answer.mode == "extractive" and answer.sources[0].chunk.section[-1] == "Gideonsbende"

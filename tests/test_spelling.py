@@ -31,6 +31,22 @@ def test_a_stop_word_is_never_bent_into_a_corpus_word(word: str, near: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("word", "near", "expected"),
+    [
+        ("betaalt", "bepaalt", "betaalt"),  # Dutch words the corpus does not use stay as typed
+        ("uittreding", "uitbreiding", "uittreding"),
+        ("losse", "lisse", "losse"),
+        ("stoppen", "stappen", "stoppen"),
+        ("samenwerkng", "samenwerking", "samenwerking"),  # typos are still corrected
+        ("gezamelijke", "gezamenlijke", "gezamenlijke"),
+        ("begrooting", "begroting", "begroting"),
+    ],
+)
+def test_a_dutch_word_the_corpus_lacks_is_no_typo(word: str, near: str, expected: str) -> None:
+    assert Speller({**VOCABULARY, near: 5}).correct(word) == expected
+
+
+@pytest.mark.parametrize(
     ("word", "expected"),
     [
         ("ondernemingsrad", "ondernemingsraad"),  # a letter missing
@@ -40,7 +56,7 @@ def test_a_stop_word_is_never_bent_into_a_corpus_word(word: str, near: str) -> N
         ("raad", "raad"),  # known words are never changed
         ("raat", "raat"),  # too short to correct safely
         ("paspoort", "paspoort"),  # nothing near it: left alone (the corpus does not know it)
-        ("fusies", "fusie"),  # an inflection the corpus lacks becomes the form BM25 can match
+        ("fusies", "fusies"),  # a Dutch word, if not the corpus's form: the sub-word arm matches it
     ],
 )
 def test_speller_corrects_only_unknown_words_within_a_small_distance(word: str, expected: str) -> None:
@@ -67,3 +83,13 @@ def test_variants_of_a_question_are_searched_alike(variant: str) -> None:
 def test_english_words_are_not_bent_into_dutch_ones() -> None:
     query = canonical_query("What does the directer do?", Speller(VOCABULARY))
     assert query.english and query.corrections == {} and "directer" in query.text
+
+
+def test_a_dutch_word_is_searched_as_typed_but_judged_as_the_decision_was_fitted() -> None:
+    # The answerability decision was fitted when "horen" was still searched as "voren": it reads
+    # the question with the corpus word in its place, the search reads it as typed.
+    query = canonical_query("Wie horen bij een Gideonsbende?", Speller({**VOCABULARY, "voren": 3, "gideonsbende": 2}))
+    assert "horen" in query.text and query.corrections == {}
+    assert query.near_corpus == {"horen": "voren"}
+    assert query.tokens == ["horen", "gideonsbende"]
+    assert query.tokens_as_fitted() == ["voren", "gideonsbende"]

@@ -157,7 +157,7 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
             extract(
                 s.query,
                 retrieval.hits,
-                retrieval.query_tokens,
+                query.tokens_as_fitted() if query else retrieval.query_tokens,
                 retrieval.query_vector,
                 centroids,
                 retriever.lexical,

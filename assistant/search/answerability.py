@@ -197,14 +197,15 @@ def corpus_supports(
     if not retrieval.hits:
         return False
     english = retrieval.query.english if retrieval.query else False
+    tokens = retrieval.query.tokens_as_fitted() if retrieval.query else retrieval.query_tokens
     if decision is None or not decision.knows(retrieval.hits[0].chunk.doc_id, reader):
-        unknown = unknown_terms(retrieval.query_tokens, lexical)
-        return should_answer(AbstainFeatures.of(retrieval.hits, unknown, retrieval.query_tokens, english))
+        unknown = unknown_terms(tokens, lexical)
+        return should_answer(AbstainFeatures.of(retrieval.hits, unknown, tokens, english))
     text = retrieval.query.text if retrieval.query else ""
     features = extract(
         text,
         retrieval.hits,
-        retrieval.query_tokens,
+        tokens,
         retrieval.query_vector,
         reader.centroids(),
         lexical,

@@ -27,12 +27,21 @@ class Query:
     tokens: list[str]  # what the lexical arms match (with Dutch glossary terms for English)
     english: bool
     corrections: dict[str, str] = field(default_factory=dict)
+    # Folded Dutch words the corpus lacks, left as typed, each with the corpus word within a typo's
+    # distance of it ("horen": "voren"). The answerability decision reads the question with those
+    # words in their place: it was fitted when the speller still replaced them.
+    near_corpus: dict[str, str] = field(default_factory=dict)
+
+    def tokens_as_fitted(self) -> list[str]:
+        """The lexical tokens as the answerability decision was fitted on them (see near_corpus)."""
+        return [self.near_corpus.get(token, token) for token in self.tokens]
 
 
 def canonical_query(question: str, speller: Speller | None, caser: TrueCaser | None = None) -> Query:
     text = _END_PUNCTUATION.sub("", question.strip().lower()) or question.strip().lower()
     english = is_english(text)
     corrections: dict[str, str] = {}
+    near_corpus: dict[str, str] = {}
     if speller is not None and not english:
 
         def fix(match: re.Match[str]) -> str:
@@ -42,9 +51,12 @@ def canonical_query(question: str, speller: Speller | None, caser: TrueCaser | N
             if corrected != folded:
                 corrections[word] = corrected
                 return corrected
+            nearest = speller.nearest(folded)
+            if nearest is not None:
+                near_corpus[folded] = nearest
             return word
 
         text = _WORD.sub(fix, text)
     if caser is not None:
         text = caser.case(text)
-    return Query(text, lexical_query(text), english, corrections)
+    return Query(text, lexical_query(text), english, corrections, near_corpus)

@@ -6,21 +6,29 @@ ones (the commonest typing errors: a swapped, missing, doubled or wrong letter).
 numbers are left alone, and so is any word the corpus knows, so a correct question is never
 changed. Ties go to the word more passages use.
 
-Stop words are words of the language, not typos: the corpus's vocabulary leaves them out (BM25
-does not index them), so without this check "waren" became "laren", "worden" "wolden" (both
-municipalities the cases name), "waarom" "daarom" and "heeft" "geeft".
+Neither are words of the language typos: stop words (the corpus's vocabulary leaves them out,
+BM25 does not index them; "waren" became "laren", "worden" "wolden", both municipalities the
+cases name) and any word simplemma's Dutch dictionary knows ("betaalt" became "bepaalt",
+"uittreding" "uitbreiding", "losse" "lisse"). On the bank's train and validation questions the
+speller changed 160 words, most of them real Dutch words; the dictionary knows 113 of 119 such
+words and 1 of 36 real typos. Measured with it: validation hit@1 0.492 -> 0.524, first cited
+source 0.583 -> 0.611, quote precision 0.475 -> 0.504, refused unchanged; train refused 0.670 ->
+0.709, first cited source 0.666 -> 0.659; answered 0.852 -> 0.844 and 0.774 -> 0.766.
+An inflection the corpus lacks ("fusies") is now left as typed: the sub-word arm and e5 match it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.text.tokens import STOPWORDS
 
 MIN_LETTERS = 5
+LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
 
 
@@ -36,15 +44,29 @@ class Speller:
         for word in frequency:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
+        # Load the dictionary now (0.25 s, 56 MB), while the index loads, not at a user's question.
+        simplemma.is_known("fusie", lang=LANGUAGE)
+
+    @staticmethod
+    def is_a_word(word: str) -> bool:
+        """A stop word or a word simplemma's Dutch dictionary knows: never a typo."""
+        return word in STOPWORDS or simplemma.is_known(word, lang=LANGUAGE)
 
     def correct(self, word: str) -> str:
         """`word` (folded) or the corpus word it is a typo of."""
-        if len(word) < MIN_LETTERS or not word.isalpha() or word in self.frequency or word in STOPWORDS:
+        if word in self.frequency or self.is_a_word(word):
             return word
+        return self.nearest(word) or word
+
+    def nearest(self, word: str) -> str | None:
+        """The corpus word within a typo's distance of `word` (folded), if any: also for a word of
+        the language, which `correct` leaves alone."""
+        if len(word) < MIN_LETTERS or not word.isalpha() or word in self.frequency:
+            return None
         limit = max_edits(word)
         candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self._by_length.get(n, ())]
         matches = process.extract(word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
         if not matches:
-            return word
+            return None
         best = min(matches, key=lambda m: (m[1], -self.frequency[m[0]], m[0]))
         return best[0]
