@@ -197,9 +197,10 @@ class Assistant:
             scored = score_sentences(retrieval, index.reader, index.retriever.lexical)
             # A sentence that addresses a language model is never quoted as an answer.
             scored = [s for s in scored if not INSTRUCTION_RE.search(s.row.text)]
-            quotes = select_quotes(scored, style, other_kind=asks_for_practice(text))
+            about_practice = asks_for_practice(text)
+            quotes = select_quotes(scored, style, other_kind=about_practice)
             # Judged on what the full answer would quote, so "kort" refuses what "uitgebreid" does.
-            full = quotes if style == "uitgebreid" else select_quotes(scored, "uitgebreid", asks_for_practice(text))
+            full = quotes if style == "uitgebreid" else select_quotes(scored, "uitgebreid", about_practice)
             if quantity_unanswered(text, (q.text for q in full)):
                 return abstain()
             practice = self._practice(text, quotes, retrieval, index) if style != "kort" else []

@@ -47,14 +47,15 @@ def canonical_query(question: str, speller: Speller | None, caser: TrueCaser | N
         def fix(match: re.Match[str]) -> str:
             word = match.group()
             folded = fold(word)
-            nearest = speller.nearest(folded)
-            if nearest is None:
-                return word
-            if speller.is_a_word(folded):
-                near_corpus[folded] = nearest  # a Dutch word the corpus lacks: searched as typed
-                return word
-            corrections[word] = nearest
-            return nearest
+            corrected = speller.correct(folded)
+            if corrected != folded:
+                corrections[word] = corrected
+                return corrected
+            # A Dutch word the corpus lacks is searched as typed; remember the word it was near.
+            nearest = speller.nearest(folded) if speller.is_a_word(folded) else None
+            if nearest is not None:
+                near_corpus[folded] = nearest
+            return word
 
         text = _WORD.sub(fix, text)
     if caser is not None:
