@@ -35,10 +35,11 @@ def _scope(args: argparse.Namespace) -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
+    from assistant.index.embeddings import get_embedder
     from assistant.index.ingest import build_index
     from assistant.index.lock import LockOwner
     from assistant.index.store import IndexStore
-    from assistant.search.tables import prepare_lexical_tables
+    from assistant.search.tables import prepare_search_tables
 
     bars: dict[str, tqdm] = {}
 
@@ -61,8 +62,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(settings, progress=progress, force=args.force, wait=not args.no_wait, on_wait=waiting)
     for bar in bars.values():
         bar.close()
-    # The BM25 tables, so the app's processes load them instead of making them at a first question.
-    prepare_lexical_tables(IndexStore.for_settings(settings).open_reader())
+    # The BM25 tables and word vectors, so the app's processes load them instead of making them
+    # at a first question.
+    reader = IndexStore.for_settings(settings).open_reader()
+    prepare_search_tables(reader, get_embedder(reader.manifest.embedder_spec))
     for item in report.skipped:
         print(f"skipped: {item.reason}", file=sys.stderr)
     if report.unchanged:

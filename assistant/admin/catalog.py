@@ -19,8 +19,10 @@ from assistant.config import Settings
 from assistant.corpus.loaders import corpus_files, file_sha256
 from assistant.corpus.toc import label_keys, load_documents, section_entries
 from assistant.errors import AssistantError
+from assistant.index.embeddings import get_embedder
 from assistant.index.ingest import IngestReport, build_index
 from assistant.index.store import IndexStore
+from assistant.search.tables import prepare_search_tables
 
 INDEXED = "geïndexeerd"
 CHANGED = "gewijzigd: opnieuw indexeren"
@@ -172,6 +174,9 @@ def reindex(
     try:
         # wait=False: a re-index from the CLI holds the index; say so instead of blocking the tab.
         report = build_index(settings, progress=progress, embedder=embedder, wait=False)
+        if not report.unchanged:
+            reader = IndexStore.for_settings(settings).open_reader()
+            prepare_search_tables(reader, embedder or get_embedder(reader.manifest.embedder_spec))
     finally:
         _reindex_lock.release()
     documents = len(report.manifest.documents) if report.manifest else 0

@@ -120,12 +120,14 @@ def _main(argv: list[str]) -> None:
         figures = query_figures(settings, _questions(Path(argv[1])), int(argv[2]))
     else:
         from assistant.evaluation.scale import build_scaled_index
+        from assistant.index.embeddings import get_embedder
         from assistant.index.store import IndexStore
-        from assistant.search.tables import prepare_lexical_tables
+        from assistant.search.tables import prepare_search_tables
 
         built = build_scaled_index(settings.index_dir, Path(argv[1]), int(argv[2]), settings.chunk_chars)
         # as `assistant ingest` does after writing a version (search/tables.py)
-        prepare_lexical_tables(IndexStore(Path(argv[1])).open_reader())
+        reader = IndexStore(Path(argv[1])).open_reader()
+        prepare_search_tables(reader, get_embedder(reader.manifest.embedder_spec))
         figures = {
             "chunks": built.chunks,
             "sentences": built.sentences,

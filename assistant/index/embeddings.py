@@ -49,6 +49,10 @@ class E5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return _normalise(_e5_model().query(text))[0]
 
+    def embed_words(self, words: list[str]) -> list[list[float]]:
+        """Single words, embedded as queries (search/translation.py compares them with each other)."""
+        return _normalise(_e5_model().query(list(words))) if words else []
+
 
 class UseEmbeddings(Embeddings):
     name = "use:multilingual-v3"

@@ -11,11 +11,12 @@ corpus is Dutch, so an English word is "unknown" by nature and must not be bent 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.text.casing import TrueCaser
 from assistant.text.spelling import Speller
-from assistant.text.tokens import fold, is_english, lexical_query
+from assistant.text.tokens import fold, is_english, lexical_query, words
 
 _WORD = re.compile(r"[^\W\d_]+")
 _END_PUNCTUATION = re.compile(r"[\s?!.…]+$")
@@ -37,7 +38,14 @@ class Query:
         return [self.near_corpus.get(token, token) for token in self.tokens]
 
 
-def canonical_query(question: str, speller: Speller | None, caser: TrueCaser | None = None) -> Query:
+def canonical_query(
+    question: str,
+    speller: Speller | None,
+    caser: TrueCaser | None = None,
+    translate: Callable[[list[str]], list[str]] | None = None,
+) -> Query:
+    """The question as it is searched; `translate` gives corpus words for an English question's
+    words (search/translation.py), searched beside the glossary's."""
     text = _END_PUNCTUATION.sub("", question.strip().lower()) or question.strip().lower()
     english = is_english(text)
     corrections: dict[str, str] = {}
@@ -60,4 +68,7 @@ def canonical_query(question: str, speller: Speller | None, caser: TrueCaser | N
         text = _WORD.sub(fix, text)
     if caser is not None:
         text = caser.case(text)
-    return Query(text, lexical_query(text), english, corrections, near_corpus)
+    tokens = lexical_query(text)
+    if english and translate is not None:
+        tokens += translate(words(fold(text)))
+    return Query(text, tokens, english, corrections, near_corpus)

@@ -19,6 +19,7 @@ from assistant.search.lexical import Analyzer, LexicalIndex
 from assistant.search.query import Query, canonical_query
 from assistant.search.ranker import Arm, LinearModel
 from assistant.search.scope import Scope
+from assistant.search.translation import LazyTranslator, WordEmbedder, WordTranslator
 from assistant.text.casing import TrueCaser
 from assistant.text.spelling import Speller
 from assistant.types import Hit
@@ -65,6 +66,14 @@ class Retriever:
         self._subwords_lock = threading.Lock()
         self.speller = Speller(self.lexical.document_frequency)
         self.caser = TrueCaser(c.search_text for c in reader.chunks)
+        # English words onto corpus words, by the embedder's own word vectors: only e5 offers
+        # them, the embedder whose cosines the cut-off was chosen on (translation.py).
+        self.translate: LazyTranslator | None = None
+        if isinstance(embedder, WordEmbedder):
+            word_embedder = embedder
+            self.translate = LazyTranslator(
+                lambda: WordTranslator.cached(self.lexical, word_embedder, reader.derived_dir)
+            )
         # The learned ranker scores every candidate whatever the fusion: with "learned" it orders
         # them, otherwise its probabilities decide which passages beside the first may be cited.
         self.ranker = None
@@ -96,7 +105,7 @@ class Retriever:
         allowed = None
         if scope is not None and not scope.is_empty:
             allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
-        query = canonical_query(question, self.speller, self.caser)
+        query = canonical_query(question, self.speller, self.caser, self.translate)
         vector = self.embedder.embed_query(query.text)
         lists = {
             Arm.DENSE: self.reader.dense(vector, k_dense, allowed),

@@ -1,4 +1,4 @@
-"""The BM25 tables of an index version, made by the process that wrote the version.
+"""The BM25 tables of an index version and its words' vectors, made by the process that wrote the version.
 
 The app's processes load them memory-mapped (lexical.py) and only make them when they are missing.
 Made in an app process at its first question, the sub-word tables of a 100k-chunk version took
@@ -8,13 +8,22 @@ after the version is written, the answering processes never pay that.
 
 from __future__ import annotations
 
+from langchain_core.embeddings import Embeddings
+
 from assistant.index.reader import IndexReader
 from assistant.search.lexical import Analyzer, LexicalIndex
+from assistant.search.translation import WordEmbedder, WordTranslator
 
 
-def prepare_lexical_tables(reader: IndexReader) -> None:
-    """Make and save the tables of every analyzer for `reader`'s version, if not saved yet."""
+def prepare_search_tables(reader: IndexReader, embedder: Embeddings | None = None) -> None:
+    """Make and save the tables of every analyzer for `reader`'s version, if not saved yet, and
+    the corpus words' vectors for translating English questions (translation.py) when
+    `embedder` can embed words."""
     if reader.derived_dir is None:
         return
+    words = None
     for analyzer in Analyzer:
-        LexicalIndex.cached(reader.chunks, analyzer, reader.derived_dir)
+        index = LexicalIndex.cached(reader.chunks, analyzer, reader.derived_dir)
+        words = words or index
+    if words is not None and isinstance(embedder, WordEmbedder):
+        WordTranslator.cached(words, embedder, reader.derived_dir)

@@ -83,7 +83,8 @@ def is_english(text: str) -> bool:
 
 
 @cache
-def _glossary() -> dict[str, str]:
+def glossary() -> dict[str, str]:
+    """The hand-kept English -> Dutch terms (folded English word -> space-separated Dutch terms)."""
     entries: dict[str, str] = {}
     for line in GLOSSARY_FILE.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -92,13 +93,18 @@ def _glossary() -> dict[str, str]:
     return entries
 
 
+def words(text: str) -> list[str]:
+    """The words and numbers of `text` as written (no folding, no stop words out)."""
+    return _WORD.findall(text)
+
+
 def lexical_query(text: str) -> list[str]:
     """Tokens for BM25: for an English question, the Dutch glossary terms of its words are
     added, so that a Dutch corpus gives English questions a lexical signal too."""
     tokens = tokenize(text)
     if not is_english(text):
         return tokens
-    glossary = _glossary()
-    words = [w for w in _WORD.findall(fold(text))]
-    translated = [term for w in words if w in glossary for term in tokenize(glossary[w])]
-    return translated + [t for t in tokens if fold(t) not in glossary]
+    found = glossary()
+    english_words = words(fold(text))
+    translated = [term for w in english_words if w in found for term in tokenize(found[w])]
+    return translated + [t for t in tokens if fold(t) not in found]
