@@ -89,6 +89,7 @@ def test_an_english_question_in_words_the_glossary_lacks_is_answered_from_its_pa
 ) -> None:
     # Before the translation, this (bank train) question was refused: its English words gave BM25
     # nothing to match, so the answerability decision saw no lexical support.
-    answer = corpus_assistant.ask("Can the merged organisation sign contracts with private companies as well as with public bodies?")
+    question = "Can the merged organisation sign contracts with private companies as well as with public bodies?"
+    answer = corpus_assistant.ask(question)
     assert answer.answered
     assert any("privaatrechtelijke" in source.chunk.text for source in answer.sources)
