@@ -93,3 +93,28 @@ def test_a_dutch_word_is_searched_as_typed_but_judged_as_the_decision_was_fitted
     assert query.near_corpus == {"horen": "voren"}
     assert query.tokens == ["horen", "gideonsbende"]
     assert query.tokens_as_fitted() == ["voren", "gideonsbende"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("praties", "parties"),  # a common English word; the commoner on a tie ("prates")
+        ("proecss", "process"),
+        ("sceretaries", "secretaries"),
+        ("helioo", "heiloo"),  # a corpus word first: names and Dutch terms in English questions
+        ("councillors", "councillors"),  # English words stay as typed
+        ("openbaar", "openbaar"),  # so do Dutch words
+        ("hltsamen", "hltsamen"),  # and corpus words
+        ("wanener", "wanener"),  # a word no list is near stays as typed
+    ],
+)
+def test_an_english_questions_typo_becomes_the_word_it_is_a_typo_of(word: str, expected: str) -> None:
+    assert Speller({**VOCABULARY, "heiloo": 2, "hltsamen": 3}).correct_english(word) == expected
+
+
+def test_an_english_question_with_a_typo_is_searched_as_without() -> None:
+    speller = Speller(VOCABULARY)
+    plain = canonical_query("What does a communication plan help the parties to do?", speller)
+    typo = canonical_query("What does a communication plan help the praties to do?", speller)
+    assert typo.text == plain.text
+    assert typo.tokens == plain.tokens

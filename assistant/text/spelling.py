@@ -16,11 +16,20 @@ words as the corpus words it was fitted with, search/query.py): validation hit@1
 first cited source 0.583 -> 0.611, quote precision 0.475 -> 0.504, answered 0.774 -> 0.766,
 refused 0.717 -> 0.700; train refused 0.670 -> 0.687, first cited source 0.666 -> 0.656.
 An inflection the corpus lacks ("fusies") is now left as typed: the sub-word arm and e5 match it.
+
+English questions are corrected too, since their words are translated onto corpus words
+(search/translation.py): "proecss" got no translation where "process" got "proces", so one typo
+changed the answer. A word that neither English (wordfreq's 50,000 commonest English words,
+simplemma's English dictionary) nor Dutch nor the corpus knows becomes the nearest corpus word
+("Helioo" -> "heiloo") or else the nearest common English word, the commoner first on a tie
+("praties" -> "parties", not "prates").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from functools import cache
 
 import simplemma
 from rapidfuzz import process
@@ -31,6 +40,20 @@ from assistant.text.tokens import STOPWORDS
 MIN_LETTERS = 5
 LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
+ENGLISH_WORDS = 50_000
+
+
+@cache
+def _english() -> tuple[dict[str, int], dict[int, list[str]]]:
+    """wordfreq's commonest English words with their rank, and the alphabetic ones by length."""
+    from wordfreq import top_n_list
+
+    rank = {word: i for i, word in enumerate(top_n_list("en", ENGLISH_WORDS))}
+    by_length: dict[int, list[str]] = {}
+    for word in rank:
+        if word.isalpha():
+            by_length.setdefault(len(word), []).append(word)
+    return rank, by_length
 
 
 def max_edits(word: str) -> int:
@@ -52,6 +75,27 @@ class Speller:
     def is_a_word(word: str) -> bool:
         """A stop word or a word simplemma's Dutch dictionary knows: never a typo."""
         return word in STOPWORDS or simplemma.is_known(word, lang=LANGUAGE)
+
+    def correct_english(self, word: str) -> str:
+        """`word` (folded, of an English question) or the word it is a typo of: a corpus word
+        first (names, Dutch terms), else a common English word."""
+        rank, by_length = _english()
+        if (
+            word in self.frequency
+            or word in rank
+            or word in STOPWORDS
+            or simplemma.is_known(word, lang="en")
+            or simplemma.is_known(word, lang=LANGUAGE)
+        ):
+            return word
+        if corpus_word := self.nearest(word):
+            return corpus_word
+        if len(word) < MIN_LETTERS or not word.isalpha():
+            return word
+        limit = max_edits(word)
+        candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in by_length.get(n, ())]
+        matches = process.extract(word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
+        return min(matches, key=lambda m: (m[1], rank[m[0]]))[0] if matches else word
 
     def correct(self, word: str) -> str:
         """`word` (folded) or the corpus word it is a typo of."""
