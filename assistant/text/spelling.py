@@ -28,7 +28,6 @@ simplemma's English dictionary) nor Dutch nor the corpus knows becomes the neare
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from functools import cache
 
 import simplemma
