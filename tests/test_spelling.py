@@ -103,6 +103,8 @@ def test_a_dutch_word_is_searched_as_typed_but_judged_as_the_decision_was_fitted
         ("sceretaries", "secretaries"),
         ("helioo", "heiloo"),  # a corpus word first: names and Dutch terms in English questions
         ("councillors", "councillors"),  # English words stay as typed
+        ("harmonise", "harmonise"),  # British forms too
+        ("aldermen", "aldermen"),  # and glossary words
         ("openbaar", "openbaar"),  # so do Dutch words
         ("hltsamen", "hltsamen"),  # and corpus words
         ("wanener", "wanener"),  # a word no list is near stays as typed

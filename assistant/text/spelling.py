@@ -19,11 +19,10 @@ An inflection the corpus lacks ("fusies") is now left as typed: the sub-word arm
 
 English questions are corrected too, since their words are translated onto corpus words
 (search/translation.py): "proecss" got no translation where "process" got "proces", so one typo
-changed the answer. A word that neither English (wordfreq's 50,000 commonest English words; with
-simplemma's English dictionary as well, peak memory grew 29 MB more and no bank figure moved) nor
-Dutch nor the corpus knows becomes the nearest corpus word
-("Helioo" -> "heiloo") or else the nearest common English word, the commoner first on a tie
-("praties" -> "parties", not "prates").
+changed the answer. A word that neither English (wordfreq's 100,000 commonest English words, so
+British forms such as "harmonise" count, or the glossary), Dutch nor the corpus knows becomes the
+nearest corpus word ("Helioo" -> "heiloo") or else the nearest common English word, the commoner
+first on a tie ("praties" -> "parties", not "prates").
 """
 
 from __future__ import annotations
@@ -35,12 +34,12 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from assistant.text.tokens import STOPWORDS
+from assistant.text.tokens import STOPWORDS, glossary
 
 MIN_LETTERS = 5
 LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
-ENGLISH_WORDS = 50_000
+ENGLISH_WORDS = 100_000
 
 
 @cache
@@ -84,6 +83,7 @@ class Speller:
             word in self.frequency
             or word in rank
             or word in STOPWORDS
+            or word in glossary()
             or simplemma.is_known(word, lang=LANGUAGE)
         ):
             return word
