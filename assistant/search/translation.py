@@ -2,8 +2,8 @@
 
 The corpus is Dutch, so an English question gets a lexical (BM25) signal only through the
 hand-kept glossary (text/tokens.py), which knows 160 terms of municipal cooperation. e5 is
-multilingual: embedded alone, "evaluated" lies nearest "evaluaties", "largest" nearest "grootste",
-"staff" nearest "staf" and "personeel". So each English word the glossary and the corpus lack is
+multilingual: embedded alone, "evaluations" lies nearest "evaluatie", "largest" nearest
+"grootste", "employees" nearest "medewerkers". So each English word the glossary and the corpus lack is
 embedded and joined by the corpus words whose vectors lie closest to it, when they lie close enough.
 
 Measured on the question bank (README): validation answered 0.766 -> 0.806 and cited-source hit
@@ -13,8 +13,9 @@ Measured on the question bank (README): validation answered 0.766 -> 0.806 and c
 gets no translation (its cosines live on another scale).
 
 The corpus words' vectors are made once per index version, beside its BM25 tables, by the process
-that wrote the version (search/tables.py); an English question's words are embedded when asked
-(about 3 ms each).
+that wrote the version (search/tables.py); an English question's new words are embedded when
+asked, in one call (a few ms), and remembered. Without a folder to keep them in (an index on a
+Chroma server) each process makes them at its first English question (about 5 s for 1,951 words).
 """
 
 from __future__ import annotations
