@@ -52,33 +52,23 @@ def canonical_query(
     english = is_english(text)
     corrections: dict[str, str] = {}
     near_corpus: dict[str, str] = {}
-    if speller is not None and not english:
+    if speller is not None:
+        correct = speller.correct_english if english else speller.correct
 
         def fix(match: re.Match[str]) -> str:
             word = match.group()
             folded = fold(word)
-            corrected = speller.correct(folded)
+            corrected = correct(folded)
             if corrected != folded:
                 corrections[word] = corrected
                 return corrected
             # A Dutch word the corpus lacks is searched as typed; remember the word it was near.
-            nearest = speller.nearest(folded) if speller.is_a_word(folded) else None
+            nearest = speller.nearest(folded) if not english and speller.is_a_word(folded) else None
             if nearest is not None:
                 near_corpus[folded] = nearest
             return word
 
         text = _WORD.sub(fix, text)
-    elif speller is not None:
-
-        def fix_english(match: re.Match[str]) -> str:
-            word = match.group()
-            corrected = speller.correct_english(fold(word))
-            if corrected != fold(word):
-                corrections[word] = corrected
-                return corrected
-            return word
-
-        text = _WORD.sub(fix_english, text)
     if caser is not None:
         text = caser.case(text)
     tokens = lexical_query(text)

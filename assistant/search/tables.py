@@ -21,9 +21,7 @@ def prepare_search_tables(reader: IndexReader, embedder: Embeddings | None = Non
     `embedder` can embed words."""
     if reader.derived_dir is None:
         return
-    words = None
-    for analyzer in Analyzer:
-        index = LexicalIndex.cached(reader.chunks, analyzer, reader.derived_dir)
-        words = words or index
-    if words is not None and isinstance(embedder, WordEmbedder):
+    words = LexicalIndex.cached(reader.chunks, Analyzer.WORDS, reader.derived_dir)
+    LexicalIndex.cached(reader.chunks, Analyzer.SUBWORDS, reader.derived_dir)
+    if isinstance(embedder, WordEmbedder):
         WordTranslator.cached(words, embedder, reader.derived_dir)

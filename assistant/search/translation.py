@@ -54,7 +54,7 @@ class WordEmbedder(Protocol):
     def embed_words(self, words: list[str]) -> list[list[float]]: ...
 
 
-def translatable(word: str, corpus_words: set[str] | dict[str, int]) -> bool:
+def translatable(word: str, corpus_words: set[str]) -> bool:
     """Whether an (already folded) word of an English question may be translated: not a stop
     word, not in the glossary (that translation is hand-checked), not a word the corpus already
     has (a name such as "hltsamen", or "evaluatie" typed in an English sentence), not a number."""
@@ -129,11 +129,15 @@ class LazyTranslator:
         self._translator: WordTranslator | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, words: Sequence[str]) -> list[str]:
+    def prepare(self) -> WordTranslator:
+        """The translator, made now if not yet (a server does this before its first user)."""
         with self._lock:
             if self._translator is None:
                 self._translator = self._make()
-        return self._translator.translate(words)
+            return self._translator
+
+    def __call__(self, words: Sequence[str]) -> list[str]:
+        return self.prepare().translate(words)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

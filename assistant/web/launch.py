@@ -16,10 +16,8 @@ from assistant.admin.users import UserStore, login_required
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.index.embeddings import get_embedder
 from assistant.index.ingest import build_index
 from assistant.index.store import IndexStore
-from assistant.search.tables import prepare_search_tables
 from assistant.state.audit import AuditLog
 from assistant.state.db import Database
 from assistant.web import login_audit
@@ -115,10 +113,10 @@ def main(argv: list[str] | None = None) -> None:
             build_index(settings)
         else:
             store.sweep()  # what killed ingests and dropped versions left behind
-        reader = store.open_reader()
-        prepare_search_tables(reader, get_embedder(reader.manifest.embedder_spec))
         engine = Assistant(settings)
         engine.ask("ambtelijke fusie")  # load the index and the models before the first user
+        if engine.retriever.translate is not None:
+            engine.retriever.translate.prepare()  # and the words' vectors for English questions
     except AssistantError as error:
         raise SystemExit(f"Fusiewijzer kan niet starten: {error}") from None
     demo = build_app(settings, engine, login)
