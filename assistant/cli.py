@@ -172,7 +172,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         report = evaluate_bank(settings, split, style=args.style, variants=not args.no_variants)
         name = f"bank-{split.value}"
     else:
-        report = evaluate(settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style)
+        report = evaluate(
+            settings, Path(args.file), rewrite=not args.no_rewrite, style=args.style, variants=not args.no_variants
+        )
         name = Path(args.file).stem
     print_report(report)
     out = Path(args.out) if args.out else settings.var_dir / f"eval-{name}.json"

@@ -73,10 +73,25 @@ def variant_consistency(
     return out
 
 
-def evaluate(settings: Settings, path: Path, rewrite: bool = True, style: AnswerStyle = "uitgebreid") -> dict[str, Any]:
-    """The figures for one question file."""
-    rows = run_items(Assistant(settings), load_questions(path), rewrite, style)
-    return {"file": str(path), **summarise(rows), "rows": rows}
+def evaluate(
+    settings: Settings,
+    path: Path,
+    rewrite: bool = True,
+    style: AnswerStyle = "uitgebreid",
+    variants: bool = True,
+) -> dict[str, Any]:
+    """The figures for one question file, with the same lower-case / no "?" / typo consistency as
+    the bank's: a file of new questions is where those matter most."""
+    assistant = Assistant(settings)
+    items = load_questions(path)
+    for number, item in enumerate(items, start=1):
+        # The variants find a question's own row by id; files without ids get their line number.
+        item.setdefault("id", f"line-{number}")
+    rows = run_items(assistant, items, rewrite, style)
+    summary = summarise(rows)
+    if variants:
+        summary.update(variant_consistency(assistant, items, rows, style))
+    return {"file": str(path), **summary, "rows": rows}
 
 
 def evaluate_bank(

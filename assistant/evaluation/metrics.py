@@ -84,9 +84,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     answered = [r for r in answerable if r["answered"]]
-    cases = [
-        r for r in answerable if r.get("file") == "cases_law" or str(r.get("doc", "")).startswith(("cases/", "law/"))
-    ]
+    # The row's own flag: rows carry no "doc", so testing it here counted only the bank's
+    # cases_law file and no case question of any other file.
+    cases = [r for r in answerable if r["case"]]
     followups = [r for r in answerable if r["followup"]]
     with_terms = [r for r in answerable if r["terms"]]
     cited = sum(r["sources"] for r in answered)
