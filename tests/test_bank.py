@@ -3,9 +3,11 @@ split once into parts that do not move."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from assistant.evaluation.bank import BANK_DIR, PATTERN, load_bank, read_splits
+from assistant.text.tokens import fold
 from scripts.check_bank import check
 
 
@@ -33,3 +35,19 @@ def test_every_item_has_a_fixed_part_and_each_stratum_is_divided_three_one_one()
         for part in ("train", "validation", "test"):
             expected = total * PATTERN.count(part) / len(PATTERN)
             assert abs(counts[part] - expected) <= 1, counts
+
+
+def test_the_unseen_questions_are_well_formed_and_apart_from_the_bank() -> None:
+    unseen = sorted((BANK_DIR.parent / "unseen").glob("*.jsonl"))
+    assert len(unseen) == 2
+    assert check(unseen) == 0
+    # The same question up to case and "?": two writers can phrase a short question alike, and
+    # such a question's answers have been looked at through the bank.
+    bank_questions = {_plain(item["question"]) for item in load_bank()}
+    for path in unseen:
+        for line in path.read_text("utf-8").splitlines():
+            assert _plain(json.loads(line)["question"]) not in bank_questions
+
+
+def _plain(question: str) -> str:
+    return fold(question).strip(" ?")
