@@ -156,7 +156,7 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
         features.append(
             extract(
                 s.query,
-                retrieval.hits,
+                retrieval.for_decision,
                 query.tokens_as_fitted() if query else retrieval.query_tokens,
                 retrieval.query_vector,
                 centroids,

@@ -194,17 +194,18 @@ def corpus_supports(
     decision: Answerability | None, retrieval: Retrieval, reader: IndexReader, lexical: LexicalIndex
 ) -> bool:
     """Does the corpus support an answer to the question behind `retrieval`?"""
-    if not retrieval.hits:
+    hits = retrieval.for_decision
+    if not hits:
         return False
     english = retrieval.query.english if retrieval.query else False
     tokens = retrieval.query.tokens_as_fitted() if retrieval.query else retrieval.query_tokens
-    if decision is None or not decision.knows(retrieval.hits[0].chunk.doc_id, reader):
+    if decision is None or not decision.knows(hits[0].chunk.doc_id, reader):
         unknown = unknown_terms(tokens, lexical)
-        return should_answer(AbstainFeatures.of(retrieval.hits, unknown, tokens, english))
+        return should_answer(AbstainFeatures.of(hits, unknown, tokens, english))
     text = retrieval.query.text if retrieval.query else ""
     features = extract(
         text,
-        retrieval.hits,
+        hits,
         tokens,
         retrieval.query_vector,
         reader.centroids(),
