@@ -88,10 +88,7 @@ def evaluate(
         # The variants find a question's own row by id; files without ids get their line number.
         item.setdefault("id", f"line-{number}")
     rows = run_items(assistant, items, rewrite, style)
-    summary = summarise(rows)
-    if variants:
-        summary.update(variant_consistency(assistant, items, rows, style))
-    return {"file": str(path), **summary, "rows": rows}
+    return {"file": str(path), **_figures(assistant, items, rows, style, variants), "rows": rows}
 
 
 def evaluate_bank(
@@ -107,11 +104,18 @@ def evaluate_bank(
     for part in parts:
         part_items = [it for it in items if it["split"] == part.value]
         part_rows = [r for r in rows if r["split"] == part.value]
-        summary = summarise(part_rows)
-        if variants:
-            summary.update(variant_consistency(assistant, part_items, part_rows, style))
-        report["splits"][part.value] = summary
+        report["splits"][part.value] = _figures(assistant, part_items, part_rows, style, variants)
     return report
+
+
+def _figures(
+    assistant: Assistant, items: list[dict[str, Any]], rows: list[dict[str, Any]], style: AnswerStyle, variants: bool
+) -> dict[str, Any]:
+    """The summary of `rows`, with the variant consistency of `items` when asked for."""
+    summary = summarise(rows)
+    if variants:
+        summary.update(variant_consistency(assistant, items, rows, style))
+    return summary
 
 
 def print_report(report: dict[str, Any]) -> None:
