@@ -1,5 +1,7 @@
 """Check the question bank (eval/bank/*.jsonl): every line parses, has the fields it needs, and
-every expected phrase of an answerable item occurs in the corpus (letters and digits only,
+every expected phrase of an answerable item occurs in the corpus (`expect`: the passage the writer
+had in mind; `expect_also`: other passages that give the same answer on their own, added when the
+labels were completed) (letters and digits only,
 case- and accent-insensitive, so PDF hyphenation and punctuation do not matter).
 
 Standard library only, so it runs before the project is installed:
@@ -64,7 +66,12 @@ def check(paths: list[Path]) -> int:
                 if not expect:
                     print(f"{where}: answerable item without expect phrases")
                     errors += 1
-                for phrase in expect + (item.get("near_miss") or []):
+                also = item.get("expect_also") or []
+                if not isinstance(also, list) or any(p in expect for p in also):
+                    print(f"{where}: expect_also must be a list of phrases not already in expect")
+                    errors += 1
+                    also = []
+                for phrase in expect + also + (item.get("near_miss") or []):
                     if len(normalize(phrase)) < 12:
                         print(f"{where}: phrase too short to be specific: {phrase!r}")
                         errors += 1

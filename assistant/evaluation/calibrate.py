@@ -25,7 +25,7 @@ from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.evaluation.bank import load_bank
-from assistant.evaluation.metrics import holds
+from assistant.evaluation.metrics import answering_phrases, holds
 from assistant.search import answerability, ranker
 from assistant.search.answerability import AnswerabilityFeatures, extract
 from assistant.search.fusion import zscore_fusion
@@ -81,7 +81,7 @@ def _ranking_figures(ranked: Callable[[Sample], list[str]], samples: list[Sample
         for s in rows:
             ids = ranked(s)[:10]
             ranks.append(
-                next((r for r, i in enumerate(ids, 1) if holds(s.item["expect"], chunks[i].search_text)), None)
+                next((r for r, i in enumerate(ids, 1) if holds(answering_phrases(s.item), chunks[i].search_text)), None)
             )
         n = len(ranks) or 1
         figures[part] = {
@@ -107,7 +107,7 @@ def fit_ranker(assistant: Assistant, samples: list[Sample], c: float = 0.3) -> L
             continue
         ids, rows = candidate_features(arms[id(s)].lists, chunks, retriever.lexical, arms[id(s)].query.tokens)
         x += rows
-        y += [int(holds(s.item["expect"], chunks[i].search_text)) for i in ids]
+        y += [int(holds(answering_phrases(s.item), chunks[i].search_text)) for i in ids]
     embedder = retriever.reader.manifest.embedder_spec
     model = _linear(feature_names(), _fit(np.asarray(x), np.asarray(y), c), embedder, {})
     before = _ranking_figures(lambda s: [i for i, _ in _zscore(arms[id(s)].lists)], samples, chunks)

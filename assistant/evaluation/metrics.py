@@ -1,9 +1,10 @@
 """What a question's answer is scored on, and the figures over a set of questions.
 
-An answerable item names phrases of the passage(s) that answer it (`expect`) and may name
-near-misses: passages that share its words but not its point (`near_miss`). Phrases are matched
-on letters and digits only, so a phrase copied from the raw handbook ("centrale dan wel de-")
-matches the cleaned chunk ("centrale dan wel decentrale").
+An answerable item names phrases of the passage(s) that answer it (`expect`: the passage its writer
+had in mind; `expect_also`: other passages that give the same answer on their own, added when the
+labels were completed) and may name near-misses: passages that share its words but not its point
+(`near_miss`). Phrases are matched on letters and digits only, so a phrase copied from the raw
+handbook ("centrale dan wel de-") matches the cleaned chunk ("centrale dan wel decentrale").
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ def holds(phrases: Sequence[str], text: str) -> bool:
     return any(normalize_for_match(p) in normal for p in phrases if p)
 
 
+def answering_phrases(item: dict[str, Any]) -> list[str]:
+    """Phrases of every passage that answers the item: a case's opening summary restates the facts
+    of its sections, and a citation of either answers the reader."""
+    return list(item.get("expect") or []) + list(item.get("expect_also") or [])
+
+
 def first_relevant_rank(expect: Sequence[str], chunks: Sequence[Chunk]) -> int | None:
     for rank, chunk in enumerate(chunks[:RANKS_CHECKED], start=1):
         if holds(expect, chunk.search_text):
@@ -34,7 +41,7 @@ def first_relevant_rank(expect: Sequence[str], chunks: Sequence[Chunk]) -> int |
 def score_answer(item: dict[str, Any], answer: Answer, ranking: Sequence[Chunk]) -> dict[str, Any]:
     """One question's row: retrieval rank, whether it was answered, and what the cited sources hold."""
     answerable = bool(item.get("answerable", bool(item.get("expect"))))
-    expect = item.get("expect") or []
+    expect = answering_phrases(item)
     near_miss = item.get("near_miss") or []
     sources = list(answer.sources)
     holding = [holds(expect, s.chunk.search_text) for s in sources] if answerable else []
