@@ -1,7 +1,7 @@
 """Floors for the question bank's test part, like pyserini's regression tests: a change that lowers
 a held-out figure below its floor fails CI. The floors sit a few points under the figures measured
-when they were set (README), so noise does not fail a run but a real loss does. Nobody tunes on
-this part: it is only measured."""
+when they were set (README; the citation floors on the labels completed with `expect_also`), so
+noise does not fail a run but a real loss does. Nobody tunes on this part: it is only measured."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from assistant.evaluation.evaluate import evaluate_bank
 
 FLOORS = {
     "hit@5": 0.82,
-    "mrr": 0.68,
+    "mrr": 0.71,
     "answered_rate_answerable": 0.80,
     "abstention_accuracy": 0.60,
-    "cited_source_hit": 0.53,
-    "first_source_hit": 0.62,
-    "quote_precision": 0.51,
+    "cited_source_hit": 0.57,
+    "first_source_hit": 0.66,
+    "quote_precision": 0.57,
     "same_first_lowercase": 0.97,
     "same_first_no_question_mark": 0.97,
     "same_first_typo": 0.87,
