@@ -218,9 +218,9 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.calibrate import calibrate
+    from assistant.evaluation.calibrate import Fitted, calibrate
 
-    figures = calibrate(settings)
+    figures = calibrate(settings, Fitted(args.only))
     print(json.dumps(figures, indent=1))
     return 0
 
@@ -274,7 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="summarise the likes and dislikes given in the chat")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("calibrate", help="fit the ranker and the answerability decision on the question bank")
+    p = sub.add_parser(
+        "calibrate", help="fit the ranker, the answerability decision and the query adapter on the question bank"
+    )
+    p.add_argument(
+        "--only",
+        choices=["all", "ranker", "answerability", "adapter"],
+        default="all",
+        help="fit one of them and leave the others as they are",
+    )
     p.set_defaults(func=cmd_calibrate)
 
     add_users_parser(sub)

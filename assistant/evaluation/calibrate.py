@@ -1,4 +1,4 @@
-"""`assistant calibrate`: fit the two learned decisions on the question bank and save them.
+"""`assistant calibrate`: fit the learned parts on the question bank and save them.
 
 1. The ranker (search/ranker.py): a logistic regression over each candidate chunk's arm features,
    labelled by whether the chunk holds one of the question's expected phrases; fitted on the
@@ -6,8 +6,10 @@
 2. Answerability (search/answerability.py): a logistic regression over the question's retrieval
    signals (with the new ranker), fitted on the train part; its threshold is the one that best meets
    both targets (answer >= 0.95 of answerable, refuse >= 0.90 of unanswerable) on validation.
-The test part is only reported, never used to choose anything. Both models are written to
-assistant/data/ with the embedder they were fitted for and their figures per part.
+3. The query adapter (search/adapter.py): a linear map of the question's vector towards the chunks
+   that answer it, fitted on the answerable questions of the train part.
+The test part is only reported, never used to choose anything. The models are written to
+assistant/data/ with the embedder they were fitted for; `--only` fits one of them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -24,18 +27,30 @@ from sklearn.preprocessing import StandardScaler
 from assistant.answers.chat import ChatSession
 from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
+from assistant.evaluation.adapter_training import fit_adapter
 from assistant.evaluation.bank import load_bank
 from assistant.evaluation.metrics import answering_phrases, holds
-from assistant.search import answerability, ranker
+from assistant.search import adapter, answerability, ranker
+from assistant.search.adapter import QueryAdapter
 from assistant.search.answerability import AnswerabilityFeatures, extract
 from assistant.search.fusion import zscore_fusion
 from assistant.search.ranker import Arm, LinearModel, candidate_features, feature_names
-from assistant.search.retriever import Retriever
+from assistant.search.retriever import ArmResults, Retriever
 from assistant.search.scope import implied_scope
+from assistant.text.tokens import normalize_for_match
 
 TARGET_ANSWERED = 0.95
 TARGET_REFUSED = 0.90
 PARTS = ("train", "validation", "test")
+
+
+class Fitted(StrEnum):
+    """What `assistant calibrate` fits (`--only`)."""
+
+    ALL = "all"
+    RANKER = "ranker"
+    ANSWERABILITY = "answerability"
+    ADAPTER = "adapter"
 
 
 @dataclass
@@ -189,18 +204,68 @@ def fit_answerability(assistant: Assistant, samples: list[Sample], c: float = 0.
     return model.with_extra(extra)
 
 
-def calibrate(settings: Settings) -> dict[str, Any]:
-    """Fit and save both models; returns their figures per part."""
+def fit_query_adapter(assistant: Assistant, samples: list[Sample]) -> tuple[QueryAdapter, dict[str, Any]]:
+    """The adapter fitted on the train part's answerable questions, with the figures per part of
+    the z-score order searched without and with it."""
+    settings = assistant.settings
+    retriever = assistant.retriever
+    retriever.adapter = None  # the questions' own vectors, which the adapter will be given
+    ids, vectors = retriever.reader.chunk_vectors()
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    texts = [normalize_for_match(retriever.reader.by_id[i].search_text) for i in ids]
+    answerable = [s for s in samples if s.item.get("answerable")]
+
+    def answered_by(s: Sample) -> np.ndarray:
+        phrases = [normalize_for_match(p) for p in answering_phrases(s.item)]
+        return np.asarray([any(p in t for p in phrases) for t in texts])
+
+    def search(s: Sample) -> ArmResults:
+        return retriever.arms(s.query, settings.k_dense, settings.k_lexical, implied_scope(s.item["question"]))
+
+    found = {id(s): search(s) for s in answerable}
+    answers = {id(s): answered_by(s) for s in answerable if s.item["split"] == "train"}
+    train = [s for s in answerable if id(s) in answers and answers[id(s)].any()]
+    weights = fit_adapter(
+        np.asarray([found[id(s)].vector for s in train], dtype=np.float32),
+        np.asarray([answers[id(s)] for s in train]),
+        vectors,
+    )
+    fitted = QueryAdapter(weights, retriever.reader.manifest.embedder_spec)
+    retriever.adapter = fitted
+    adapted = {id(s): search(s).adapted or [] for s in answerable}
+
+    def zscore(s: Sample, dense: list[tuple[str, float]]) -> list[str]:
+        return [i for i, _ in zscore_fusion([dense, found[id(s)].lists[Arm.WORDS]])]
+
+    chunks = retriever.reader.by_id
+    figures = {
+        "without": _ranking_figures(lambda s: zscore(s, found[id(s)].lists[Arm.DENSE]), answerable, chunks),
+        "with": _ranking_figures(lambda s: zscore(s, adapted[id(s)]), answerable, chunks),
+    }
+    return fitted, figures
+
+
+def calibrate(settings: Settings, only: Fitted = Fitted.ALL) -> dict[str, Any]:
+    """Fit and save the models (`only`: one of them); returns their figures per part."""
     assistant = Assistant(settings)
     samples = _samples(assistant)
-    ranker_model = fit_ranker(assistant, samples)
-    ranker.MODEL_FILE.write_text(_dump(ranker_model), "utf-8")
-    # Answerability is fitted on the retrieval the configured fusion gives
-    # (ASSISTANT_FUSION; with "learned", the new ranker's), and used only with that fusion.
-    assistant = Assistant(settings)
-    model = fit_answerability(assistant, samples)
-    answerability.MODEL_FILE.write_text(_dump(model), "utf-8")
-    return {"ranker": ranker_model.extra["figures"], "answerability": model.extra}
+    figures: dict[str, Any] = {}
+    if only in (Fitted.ALL, Fitted.RANKER):
+        ranker_model = fit_ranker(assistant, samples)
+        ranker.MODEL_FILE.write_text(_dump(ranker_model), "utf-8")
+        figures["ranker"] = ranker_model.extra["figures"]
+    if only in (Fitted.ALL, Fitted.ANSWERABILITY):
+        # Answerability is fitted on the retrieval the configured fusion gives
+        # (ASSISTANT_FUSION; with "learned", the new ranker's), and used only with that fusion.
+        assistant = Assistant(settings)
+        model = fit_answerability(assistant, samples)
+        answerability.MODEL_FILE.write_text(_dump(model), "utf-8")
+        figures["answerability"] = model.extra
+    if only in (Fitted.ALL, Fitted.ADAPTER):
+        fitted, adapter_figures = fit_query_adapter(Assistant(settings), samples)
+        fitted.save(adapter.MODEL_FILE)
+        figures["adapter"] = adapter_figures
+    return figures
 
 
 def _dump(model: LinearModel) -> str:

@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.corpus.lists import list_places
 from assistant.index import centroids
 from assistant.index.records import SentenceRow
@@ -107,6 +109,13 @@ class IndexReader:
         if allowed is not None:
             pairs = [p for p in pairs if p[0] in allowed]
         return pairs[:k]
+
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk's id and its vector (a float32 matrix, one row per id): what a query adapter
+        is fitted against (evaluation/calibrate.py)."""
+        with self._reachable():
+            got = paged(self._chunks, ["embeddings"])
+        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
 
     def centroids(self) -> Any:
         """One unit-length mean vector per document (centroids.py): saved with the version at
