@@ -53,3 +53,14 @@ def test_a_passage_named_in_expect_or_expect_also_answers(item: dict, cited: lis
     row = score_answer(item, _answer(cited), [_chunk(c) for c in cited])
     keys = ("cited_hit", "first_hit", "sources_holding", "near_miss_first", "rank")
     assert tuple(row[k] for k in keys) == expected
+
+
+def test_the_first_quote_counts_only_when_the_quoted_sentences_hold_the_answer() -> None:
+    text = "De BUCH startte op 1 januari 2017. De kostendoelstelling werd gehaald."
+    chunk = Chunk(EVALUATION, "cases/buch.md", "BUCH", ("BUCH",), text, 0, len(text))
+    question = ITEM["question"]
+    quotes = [("De BUCH startte op 1 januari 2017.", False), ("De kostendoelstelling werd gehaald.", True)]
+    for quote, quote_hit in quotes:
+        answer = Answer.extractive(question, question, "antwoord", [Source(1, chunk, quote, 1.0)], [], {})
+        row = score_answer(ITEM, answer, [chunk])
+        assert (row["first_hit"], row["first_quote_hit"]) == (True, quote_hit)

@@ -65,6 +65,9 @@ def score_answer(item: dict[str, Any], answer: Answer, ranking: Sequence[Chunk])
         "cited_hit": any(holding),
         "first_hit": bool(holding and holding[0]),
         "sources_holding": sum(holding),
+        # The quoted sentences themselves, not only their chunk: a chunk can hold the answer while
+        # the sentence chosen from it says something else.
+        "first_quote_hit": bool(answerable and sources and holds(expect, sources[0].quote)),
         "near_miss_first": bool(
             answerable and first is not None and not holding[0] and near_miss and holds(near_miss, first.search_text)
         ),
@@ -109,6 +112,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "abstention_accuracy": _share(unanswerable, lambda r: not r["answered"]),
         "cited_source_hit": _share(answerable, lambda r: r["cited_hit"]),
         "first_source_hit": _share(answered, lambda r: r["first_hit"]),
+        "first_quote_hit": _share(answered, lambda r: r.get("first_quote_hit")),
         "quote_precision": round(sum(r["sources_holding"] for r in answered) / cited, 3) if cited else None,
         "near_miss_first": sum(1 for r in answered if r["near_miss_first"]),
         "case_cited_hit": _share(cases, lambda r: r["cited_hit"]),
@@ -132,6 +136,7 @@ SUMMARY_KEYS = (
     "abstention_accuracy",
     "cited_source_hit",
     "first_source_hit",
+    "first_quote_hit",
     "quote_precision",
     "near_miss_first",
     "case_cited_hit",
