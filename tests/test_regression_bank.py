@@ -18,6 +18,7 @@ FLOORS = {
     "abstention_accuracy": 0.60,
     "cited_source_hit": 0.57,
     "first_source_hit": 0.66,
+    "first_quote_hit": 0.59,
     "quote_precision": 0.57,
     "same_first_lowercase": 0.97,
     "same_first_no_question_mark": 0.97,
