@@ -29,13 +29,13 @@ from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.evaluation.adapter_training import fit_adapter
 from assistant.evaluation.bank import load_bank
-from assistant.evaluation.metrics import answering_phrases, holds
+from assistant.evaluation.metrics import answering_phrases, holds, holds_normalized
 from assistant.search import adapter, answerability, ranker
 from assistant.search.adapter import QueryAdapter
 from assistant.search.answerability import AnswerabilityFeatures, extract
 from assistant.search.fusion import zscore_fusion
 from assistant.search.ranker import Arm, LinearModel, candidate_features, feature_names
-from assistant.search.retriever import ArmResults, Retriever
+from assistant.search.retriever import Retriever
 from assistant.search.scope import implied_scope
 from assistant.text.tokens import normalize_for_match
 
@@ -209,7 +209,6 @@ def fit_query_adapter(assistant: Assistant, samples: list[Sample]) -> tuple[Quer
     the z-score order searched without and with it."""
     settings = assistant.settings
     retriever = assistant.retriever
-    retriever.adapter = None  # the questions' own vectors, which the adapter will be given
     ids, vectors = retriever.reader.chunk_vectors()
     vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     texts = [normalize_for_match(retriever.reader.by_id[i].search_text) for i in ids]
@@ -217,12 +216,11 @@ def fit_query_adapter(assistant: Assistant, samples: list[Sample]) -> tuple[Quer
 
     def answered_by(s: Sample) -> np.ndarray:
         phrases = [normalize_for_match(p) for p in answering_phrases(s.item)]
-        return np.asarray([any(p in t for p in phrases) for t in texts])
+        return np.asarray([holds_normalized(phrases, t) for t in texts])
 
-    def search(s: Sample) -> ArmResults:
-        return retriever.arms(s.query, settings.k_dense, settings.k_lexical, implied_scope(s.item["question"]))
-
-    found = {id(s): search(s) for s in answerable}
+    scopes = {id(s): implied_scope(s.item["question"]) for s in answerable}
+    # The arms' own vector is the question's, whether or not an adapter is loaded.
+    found = {id(s): retriever.arms(s.query, settings.k_dense, settings.k_lexical, scopes[id(s)]) for s in answerable}
     answers = {id(s): answered_by(s) for s in answerable if s.item["split"] == "train"}
     train = [s for s in answerable if id(s) in answers and answers[id(s)].any()]
     weights = fit_adapter(
@@ -231,8 +229,12 @@ def fit_query_adapter(assistant: Assistant, samples: list[Sample]) -> tuple[Quer
         vectors,
     )
     fitted = QueryAdapter(weights, retriever.reader.manifest.embedder_spec)
-    retriever.adapter = fitted
-    adapted = {id(s): search(s).adapted or [] for s in answerable}
+    adapted = {
+        id(s): retriever.reader.dense(
+            fitted.apply(found[id(s)].vector), settings.k_dense, retriever.allowed_ids(scopes[id(s)])
+        )
+        for s in answerable
+    }
 
     def zscore(s: Sample, dense: list[tuple[str, float]]) -> list[str]:
         return [i for i, _ in zscore_fusion([dense, found[id(s)].lists[Arm.WORDS]])]

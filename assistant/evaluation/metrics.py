@@ -21,8 +21,13 @@ RANKS_CHECKED = 10
 
 def holds(phrases: Sequence[str], text: str) -> bool:
     """Does `text` contain one of `phrases` (letters and digits only, case-folded)?"""
-    normal = normalize_for_match(text)
-    return any(normalize_for_match(p) in normal for p in phrases if p)
+    return holds_normalized([normalize_for_match(p) for p in phrases if p], normalize_for_match(text))
+
+
+def holds_normalized(phrases: Sequence[str], normal_text: str) -> bool:
+    """`holds` for phrases and a text already passed through normalize_for_match: matching one
+    question against every chunk of the corpus normalises each chunk once, not once a question."""
+    return any(p in normal_text for p in phrases if p)
 
 
 def answering_phrases(item: dict[str, Any]) -> list[str]:
@@ -112,7 +117,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "abstention_accuracy": _share(unanswerable, lambda r: not r["answered"]),
         "cited_source_hit": _share(answerable, lambda r: r["cited_hit"]),
         "first_source_hit": _share(answered, lambda r: r["first_hit"]),
-        "first_quote_hit": _share(answered, lambda r: r.get("first_quote_hit")),
+        "first_quote_hit": _share(answered, lambda r: r["first_quote_hit"]),
         "quote_precision": round(sum(r["sources_holding"] for r in answered) / cited, 3) if cited else None,
         "near_miss_first": sum(1 for r in answered if r["near_miss_first"]),
         "case_cited_hit": _share(cases, lambda r: r["cited_hit"]),

@@ -111,11 +111,14 @@ class IndexReader:
         return pairs[:k]
 
     def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every chunk's id and its vector (a float32 matrix, one row per id): what a query adapter
-        is fitted against (evaluation/calibrate.py)."""
+        """Every chunk's id and its vector (a float32 matrix, one row per id): the documents'
+        centroids are made from them, and a query adapter is fitted against them."""
         with self._reachable():
             got = paged(self._chunks, ["embeddings"])
-        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+        ids = list(got["ids"])
+        if not ids:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        return ids, np.asarray(got["embeddings"], dtype=np.float32)
 
     def centroids(self) -> Any:
         """One unit-length mean vector per document (centroids.py): saved with the version at
@@ -124,10 +127,9 @@ class IndexReader:
             documents = len({c.doc_id for c in self.chunks})
             saved = centroids.load(self.derived_dir, documents) if self.derived_dir else None
             if saved is None:
-                with self._reachable():
-                    got = paged(self._chunks, ["embeddings"])
+                ids, vectors = self.chunk_vectors()
                 doc_of = {c.id: c.doc_id for c in self.chunks}
-                saved = centroids.document_centroids((doc_of[i] for i in got["ids"]), got["embeddings"])
+                saved = centroids.document_centroids((doc_of[i] for i in ids), vectors)
                 if self.derived_dir:
                     try:
                         centroids.save(self.derived_dir, saved)

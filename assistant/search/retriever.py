@@ -123,9 +123,7 @@ class Retriever:
         """What each arm finds. The sentence arm is computed whatever the fusion (the answerability
         decision reads each candidate's best sentence); the sub-word arm when a ranker is fitted,
         or `every_arm` when fitting it."""
-        allowed = None
-        if scope is not None and not scope.is_empty:
-            allowed = {c.id for c in self.reader.chunks if scope.allows(c)}
+        allowed = self.allowed_ids(scope)
         query = canonical_query(question, self.speller, self.caser, self.translate)
         vector = self.embedder.embed_query(query.text)
         lists = {
@@ -141,6 +139,12 @@ class Retriever:
         if self.adapter is not None and self.ranker is not None and self.fusion is FusionMethod.ZSCORE:
             adapted = self.reader.dense(self.adapter.apply(vector), k_dense, allowed)
         return ArmResults(query, vector, lists, adapted)
+
+    def allowed_ids(self, scope: Scope | None) -> set[str] | None:
+        """The ids of the chunks `scope` lets a search find; None for no limit."""
+        if scope is None or scope.is_empty:
+            return None
+        return {c.id for c in self.reader.chunks if scope.allows(c)}
 
     def _best_sentences(self, chunk_ids: list[str], vector: list[float]) -> list[tuple[str, float]]:
         rows = self.reader.sentence_vectors(chunk_ids)
