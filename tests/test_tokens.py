@@ -26,3 +26,18 @@ def test_language_is_told_by_words_of_one_language_only(question: str, english: 
 def test_words_that_name_the_corpus_are_no_search_terms() -> None:
     assert tokenize("Welke varianten onderscheidt het handboek?") == ["varianten", "onderscheidt"]
     assert tokenize("Wat zegt de handreiking?") == ["zegt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        # Folded, the ondernemingsraad's abbreviation is the English "or": a Dutch question keeps it.
+        ("Rol van de OR?", ["rol", "or"]),
+        ("rol van de or", ["rol", "or"]),
+        ("medewerkers, OR-en en colleges", ["medewerkers", "or", "colleges"]),
+        # In an English question "or" is a stop word.
+        ("Is the council or the board in charge?", ["council", "board", "charge"]),
+    ],
+)
+def test_english_stop_words_are_dropped_from_english_text_only(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens

@@ -34,7 +34,7 @@ from assistant.search.abstain import AbstainFeatures, should_answer
 from assistant.search.lexical import LexicalIndex, has_word, weighted_coverage
 from assistant.search.ranker import LinearModel
 from assistant.search.retriever import Retrieval
-from assistant.text.tokens import STOPWORDS
+from assistant.text.tokens import stopwords
 from assistant.types import Hit
 
 YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -73,13 +73,14 @@ class AnswerabilityFeatures:
         return list(values.values()) + [values[n] * self.english for n in ENGLISH_INTERACTIONS]
 
 
-def unknown_terms(query_tokens: list[str], lexical: LexicalIndex) -> list[str]:
+def unknown_terms(query_tokens: list[str], lexical: LexicalIndex, english: bool) -> list[str]:
     """Content words of the question that occur nowhere in the corpus, not even as a prefix:
     a question about "paspoort" or "OZB" is about something the corpus does not contain."""
     vocabulary = lexical.document_frequency
     out = []
+    stop = stopwords(english)
     for token in dict.fromkeys(query_tokens):
-        if token in STOPWORDS or token.isdigit() or len(token) < 3 or token in vocabulary:
+        if token in stop or token.isdigit() or len(token) < 3 or token in vocabulary:
             continue
         if len(token) >= 6 and any(word.startswith(token[:6]) for word in vocabulary):
             continue
@@ -108,7 +109,7 @@ def extract(
     top_dense = dense[0] if dense else 0.0
     rest = dense[1:6]
     margin = top_dense - (sum(rest) / len(rest)) if rest else 0.0
-    tokens = list(dict.fromkeys(t for t in query_tokens if t not in STOPWORDS))
+    tokens = list(dict.fromkeys(t for t in query_tokens if t not in stopwords(english)))
     idf = {t: lexical.idf(t) for t in tokens}
     total = sum(idf.values())
     top_lexical = max((h.lexical for h in hits if h.lexical is not None), default=0.0)
@@ -123,7 +124,7 @@ def extract(
     known = [t for t in tokens if lexical.document_frequency.get(t)]
     missing = [idf[t] for t in known if not any(has_word(ws, t) for ws in words_of)]
     ceiling = math.log(1 + (len(lexical.chunks) + 0.5) / 1.5) or 1.0
-    unknown = unknown_terms(query_tokens, lexical)
+    unknown = unknown_terms(query_tokens, lexical, english)
     content = [t for t in tokens if not t.isdigit() and len(t) >= 3]
     top_dense_hit = max((h for h in hits if h.dense is not None), key=lambda h: h.dense or 0.0, default=None)
     top_lexical_ids = [h.chunk.id for h in sorted(hits, key=lambda h: -(h.lexical or 0.0))[:TOP_CHUNKS] if h.lexical]
@@ -200,7 +201,7 @@ def corpus_supports(
     english = retrieval.query.english if retrieval.query else False
     tokens = retrieval.query.tokens_as_fitted() if retrieval.query else retrieval.query_tokens
     if decision is None or not decision.knows(hits[0].chunk.doc_id, reader):
-        unknown = unknown_terms(tokens, lexical)
+        unknown = unknown_terms(tokens, lexical, english)
         return should_answer(AbstainFeatures.of(hits, unknown, tokens, english))
     text = retrieval.query.text if retrieval.query else ""
     features = extract(

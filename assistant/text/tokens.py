@@ -36,6 +36,9 @@ ENGLISH_STOPWORDS = _words(
 # onderscheidt het handboek?".
 CORPUS_NAME_WORDS = frozenset(["handboek", "handreiking", "handbook", "guide"])
 STOPWORDS = DUTCH_STOPWORDS | ENGLISH_STOPWORDS | CORPUS_NAME_WORDS
+# A Dutch text keeps the English stop words: folded, "OR" (ondernemingsraad) is "or", and "Rol
+# van de OR?" was searched as "rol" alone.
+DUTCH_TEXT_STOPWORDS = DUTCH_STOPWORDS | CORPUS_NAME_WORDS
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -45,9 +48,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def tokenize(text: str) -> list[str]:
-    """Content words of `text`, folded; numbers are kept ("2008", "3k")."""
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+def stopwords(english: bool) -> frozenset[str]:
+    """The stop words of a text in that language: English ones only for English text."""
+    return STOPWORDS if english else DUTCH_TEXT_STOPWORDS
+
+
+def tokenize(text: str, english: bool | None = None) -> list[str]:
+    """Content words of `text`, folded; numbers are kept ("2008", "3k"). `english` says the
+    text's language when the caller knows it; otherwise is_english decides."""
+    stop = stopwords(is_english(text) if english is None else english)
+    return [w for w in _WORD.findall(fold(text)) if w not in stop]
 
 
 def normalize_for_match(text: str) -> str:
@@ -101,8 +111,9 @@ def words(text: str) -> list[str]:
 def lexical_query(text: str) -> list[str]:
     """Tokens for BM25: for an English question, the Dutch glossary terms of its words are
     added, so that a Dutch corpus gives English questions a lexical signal too."""
-    tokens = tokenize(text)
-    if not is_english(text):
+    english = is_english(text)
+    tokens = tokenize(text, english)
+    if not english:
         return tokens
     found = glossary()
     english_words = words(fold(text))
