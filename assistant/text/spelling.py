@@ -16,6 +16,10 @@ words as the corpus words it was fitted with, search/query.py): validation hit@1
 first cited source 0.583 -> 0.611, quote precision 0.475 -> 0.504, answered 0.774 -> 0.766,
 refused 0.717 -> 0.700; train refused 0.670 -> 0.687, first cited source 0.666 -> 0.656.
 An inflection the corpus lacks ("fusies") is now left as typed: the sub-word arm and e5 match it.
+simplemma's dictionary lacks many words that are their own lemma or an inflection it does not
+list ("vooraf" became "vooral", "waarvoor" "daarvoor", "ingeschreven" "geschreven"), so a word
+wordfreq counts as common Dutch (Zipf frequency >= 3, once per million words) is a word too; the
+misspellings wordfreq has seen ("gezamelijke", "verschill") lie below that.
 
 English questions are corrected too, since their words are translated onto corpus words
 (search/translation.py): "proecss" got no translation where "process" got "proces", so one typo
@@ -33,10 +37,13 @@ from functools import cache
 import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+from wordfreq import zipf_frequency
 
 from assistant.text.tokens import STOPWORDS, glossary
 
 MIN_LETTERS = 5
+# wordfreq's Zipf scale: 3 is once per million words, the usual line for a common word.
+COMMON_DUTCH_ZIPF = 3.0
 LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
 ENGLISH_WORDS = 100_000
@@ -84,12 +91,18 @@ class Speller:
         # Load the dictionaries now (Dutch 0.25 s, 56 MB; English 0.15 s, 35 MB), while the index
         # loads, not at a user's question.
         simplemma.is_known("fusie", lang=LANGUAGE)
+        zipf_frequency("fusie", LANGUAGE)
         _english()
 
     @staticmethod
     def is_a_word(word: str) -> bool:
-        """A stop word or a word simplemma's Dutch dictionary knows: never a typo."""
-        return word in STOPWORDS or simplemma.is_known(word, lang=LANGUAGE)
+        """A stop word, a word simplemma's Dutch dictionary knows or a common Dutch word by
+        wordfreq: never a typo."""
+        return (
+            word in STOPWORDS
+            or simplemma.is_known(word, lang=LANGUAGE)
+            or zipf_frequency(word, LANGUAGE) >= COMMON_DUTCH_ZIPF
+        )
 
     def correct_english(self, word: str) -> str:
         """`word` (folded, of an English question) or the word it is a typo of: a corpus word
