@@ -1,7 +1,8 @@
 """Check the question bank (eval/bank/*.jsonl): every line parses, has the fields it needs, and
 every expected phrase of an answerable item occurs in the corpus (`expect`: the passage the writer
 had in mind; `expect_also`: other passages that give the same answer on their own, added when the
-labels were completed) (letters and digits only,
+labels were completed; `near_miss`: passages that look like the answer but are not, which must
+not come first and must not overlap an answering phrase) (letters and digits only,
 case- and accent-insensitive, so PDF hyphenation and punctuation do not matter).
 
 Standard library only, so it runs before the project is installed:
@@ -82,7 +83,15 @@ def check(paths: list[Path]) -> int:
                     elif item.get("doc") and phrase in expect and item["doc"] not in found:
                         print(f"{where}: phrase {phrase!r} not in doc {item['doc']} (found in {found})")
                         errors += 1
+                answering = [normalize(p) for p in expect + also]
+                for phrase in item.get("near_miss") or []:
+                    # A near miss is a passage that must not come first: one that holds (part of)
+                    # an answering phrase would mark a right answer wrong.
+                    if any(normalize(phrase) in a or a in normalize(phrase) for a in answering):
+                        print(f"{where}: near_miss overlaps an answering phrase: {phrase!r}")
+                        errors += 1
                 counts["answerable"] += 1
+                counts["answerable with a near miss"] += bool(item.get("near_miss"))
             else:
                 if item.get("kind") not in KINDS_UNANSWERABLE:
                     print(f"{where}: unanswerable item needs kind in {sorted(KINDS_UNANSWERABLE)}")
