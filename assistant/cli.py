@@ -14,6 +14,9 @@ from typing import Any
 from assistant.cli_users import add_users_parser
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError, IndexMissing
+from assistant.evaluation.bank import Split
+from assistant.evaluation.fitted import Fitted
+from assistant.types import ANSWER_STYLES
 
 
 def _scope(args: argparse.Namespace) -> Any:
@@ -164,7 +167,6 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.bank import Split
     from assistant.evaluation.evaluate import evaluate, evaluate_bank, print_report
 
     if args.split:
@@ -218,7 +220,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.evaluation.calibrate import Fitted, calibrate
+    from assistant.evaluation.calibrate import calibrate
 
     figures = calibrate(settings, Fitted(args.only))
     print(json.dumps(figures, indent=1))
@@ -239,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help='answer a question ("-": JSON Lines from stdin)')
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")
+    p.add_argument("--style", choices=ANSWER_STYLES, default="uitgebreid")
     p.add_argument("--letter", choices=list("GROEI"), help="only this GROEI chapter")
     p.add_argument("--phase", type=int, choices=[1, 2, 3], help="only this phase")
     p.add_argument("--only", help="only this document type: handreiking | praktijk | wet")
@@ -249,13 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"))
     p.add_argument(
         "--split",
-        choices=["train", "validation", "test", "all"],
+        choices=[part.value for part in Split],
         help="score the question bank (eval/bank) instead of FILE: one part, or all three side by side",
     )
     p.add_argument("--no-variants", action="store_true", help="skip the lower-case / no '?' / typo runs")
     p.add_argument("--out", help="JSON report path (default var/eval-<name>.json)")
     p.add_argument("--no-rewrite", action="store_true", help="do not rewrite follow-up questions")
-    p.add_argument("--style", choices=["kort", "uitgebreid"], default="uitgebreid")
+    p.add_argument("--style", choices=ANSWER_STYLES, default="uitgebreid")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure ingest, cold start, query latency and memory")
@@ -279,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--only",
-        choices=["all", "ranker", "answerability", "adapter"],
-        default="all",
+        choices=[fitted.value for fitted in Fitted],
+        default=Fitted.ALL.value,
         help="fit one of them and leave the others as they are",
     )
     p.set_defaults(func=cmd_calibrate)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from assistant.answers.pipeline import Assistant
 from assistant.config import Settings
 from assistant.evaluation.adapter_training import fit_adapter
 from assistant.evaluation.bank import load_bank
+from assistant.evaluation.fitted import Fitted
 from assistant.evaluation.metrics import answering_phrases, holds, holds_normalized
 from assistant.search import adapter, answerability, ranker
 from assistant.search.adapter import QueryAdapter
@@ -42,15 +42,6 @@ from assistant.text.tokens import normalize_for_match
 TARGET_ANSWERED = 0.95
 TARGET_REFUSED = 0.90
 PARTS = ("train", "validation", "test")
-
-
-class Fitted(StrEnum):
-    """What `assistant calibrate` fits (`--only`)."""
-
-    ALL = "all"
-    RANKER = "ranker"
-    ANSWERABILITY = "answerability"
-    ADAPTER = "adapter"
 
 
 @dataclass
