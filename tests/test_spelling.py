@@ -64,6 +64,11 @@ def test_a_dutch_word_the_corpus_lacks_is_no_typo(word: str, near: str, expected
         ("raat", "raat"),  # too short to correct safely
         ("paspoort", "paspoort"),  # nothing near it: left alone (the corpus does not know it)
         ("fusies", "fusies"),  # a Dutch word, if not the corpus's form: the sub-word arm matches it
+        # No corpus word near: the nearest common Dutch word (stop words and everyday words are
+        # not in the corpus's vocabulary).
+        ("knunen", "kunnen"),
+        ("wanener", "wanneer"),
+        ("geokmen", "gekomen"),
     ],
 )
 def test_speller_corrects_only_unknown_words_within_a_small_distance(word: str, expected: str) -> None:

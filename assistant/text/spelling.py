@@ -20,6 +20,10 @@ simplemma's dictionary lacks many words that are their own lemma or an inflectio
 list ("vooraf" became "vooral", "waarvoor" "daarvoor", "ingeschreven" "geschreven"), so a word
 wordfreq counts as common Dutch (Zipf frequency >= 3, once per million words) is a word too; the
 misspellings wordfreq has seen ("gezamelijke", "verschill") lie below that.
+A Dutch word no corpus word lies near becomes the nearest of wordfreq's 100,000 commonest Dutch
+words, the commoner first on a tie: typos of stop words and everyday words ("knunen",
+"wanener", "geokmen") were searched as typed, since the corpus's vocabulary holds neither. Same
+first passage with one typo: train 0.942 -> 0.971, validation 0.930 -> 0.965; nothing else moved.
 
 English questions are corrected too, since their words are translated onto corpus words
 (search/translation.py): "proecss" got no translation where "process" got "proces", so one typo
@@ -47,6 +51,7 @@ COMMON_DUTCH_ZIPF = 3.0
 LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
 ENGLISH_WORDS = 100_000
+DUTCH_WORDS = 100_000
 
 
 def _by_length(words: Iterable[str]) -> dict[int, list[str]]:
@@ -80,6 +85,15 @@ def _english() -> tuple[dict[str, int], dict[int, list[str]]]:
     return rank, _by_length(rank)
 
 
+@cache
+def _dutch() -> tuple[dict[str, int], dict[int, list[str]]]:
+    """wordfreq's commonest Dutch words with their rank, and the alphabetic ones by length."""
+    from wordfreq import top_n_list
+
+    rank = {word: i for i, word in enumerate(top_n_list(LANGUAGE, DUTCH_WORDS))}
+    return rank, _by_length(rank)
+
+
 def max_edits(word: str) -> int:
     return 2 if len(word) >= LONG_WORD else 1
 
@@ -88,10 +102,11 @@ class Speller:
     def __init__(self, frequency: Mapping[str, int]) -> None:
         self.frequency = frequency
         self._by_length = _by_length(frequency)
-        # Load the dictionaries now (Dutch 0.25 s, 56 MB; English 0.15 s, 35 MB), while the index
-        # loads, not at a user's question.
+        # Load the dictionaries now (Dutch 0.25 s, 56 MB, its common words 0.2 s, 8 MB; English
+        # 0.15 s, 35 MB), while the index loads, not at a user's question.
         simplemma.is_known("fusie", lang=LANGUAGE)
         zipf_frequency("fusie", LANGUAGE)
+        _dutch()
         _english()
 
     @staticmethod
@@ -113,10 +128,13 @@ class Speller:
         return self.nearest(word) or _closest(word, by_length, rank.__getitem__) or word
 
     def correct(self, word: str) -> str:
-        """`word` (folded) or the corpus word it is a typo of."""
+        """`word` (folded) or the word it is a typo of: a corpus word first, else a common Dutch
+        word (stop words and everyday words are not in the corpus's vocabulary: "knunen" ->
+        "kunnen", "wanener" -> "wanneer")."""
         if word in self.frequency or self.is_a_word(word):
             return word
-        return self.nearest(word) or word
+        rank, by_length = _dutch()
+        return self.nearest(word) or _closest(word, by_length, rank.__getitem__) or word
 
     def nearest(self, word: str) -> str | None:
         """The corpus word within a typo's distance of `word` (folded), if any: also for a word of
