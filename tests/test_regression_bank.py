@@ -22,7 +22,7 @@ FLOORS = {
     "quote_precision": 0.57,
     "same_first_lowercase": 0.97,
     "same_first_no_question_mark": 0.97,
-    "same_first_typo": 0.87,
+    "same_first_typo": 0.95,
     "same_first_after_other_topic": 0.75,
 }
 # Counts where fewer is better: answered questions whose first cited passage is a near miss (a
