@@ -168,6 +168,23 @@ def test_a_short_standalone_question_after_another_topic_is_answered_as_if_asked
     assert after.sources[0].chunk.section[-1] == "Gideonsbende"
 
 
+@pytest.mark.slow
+def test_a_longer_question_with_a_relative_die_after_another_topic_is_answered_as_if_asked_first(
+    handbook_assistant: Assistant,
+) -> None:
+    # "die" may point back ("die variant"), but here it opens a relative clause: the question is
+    # complete, the corpus answers it as asked, and the previous topic must not pull it away.
+    question = "Welke valkuilen zijn er die gemeenten bij een ambtelijke fusie vaak tegenkomen?"
+    alone = handbook_assistant.ask(question)
+    session = ChatSession(handbook_assistant)
+    session.ask("Welke rechtsvorm hebben vrijwel alle ambtelijke fusieorganisaties?")
+    after = session.ask(question)
+    assert alone.answered and after.query == question
+    assert after.sources[0].chunk.id == alone.sources[0].chunk.id
+    # A question that continues the previous turn still carries its topic.
+    assert "valkuilen" in session.ask("En wat doe je daartegen?").query
+
+
 @pytest.fixture(scope="module")
 def server() -> ScriptedLLM:
     with ScriptedLLM() as scripted:

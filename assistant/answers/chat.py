@@ -105,18 +105,31 @@ def exchanged_question(question: str, previous_question: str) -> str | None:
     return re.sub(pattern, part, previous_question)
 
 
+def _words(question: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+|\d+", fold(question))
+
+
+def continues(question: str) -> bool:
+    """A question opening with a word that continues the previous turn ("En ...?", "Maar ...")."""
+    words = _words(question)
+    return bool(words) and words[0] in OPENING_WORDS
+
+
 def refers_back(question: str) -> bool:
-    """A question opening with a word that continues ("En ...?") or holding a word that points
-    back ("daar", "de tweede", "that one") cannot be read on its own."""
-    words = re.findall(r"[^\W\d_]+|\d+", fold(question))
-    return bool(words) and (words[0] in OPENING_WORDS or any(word in REFERRING_WORDS for word in words))
+    """A question that continues ("En ...?") or holds a word that may point back ("daar", "de
+    tweede", "that one") may not be readable on its own."""
+    return continues(question) or any(word in REFERRING_WORDS for word in _words(question))
+
+
+def is_short(question: str) -> bool:
+    return len(tokenize(question)) <= MAX_FOLLOW_UP_CONTENT_WORDS
 
 
 def looks_like_follow_up(question: str) -> bool:
     """Questions that refer back, and short ones ("Wat kost het?"), may need the earlier topic."""
     if not re.search(r"[^\W_]", question):
         return False
-    return refers_back(question) or len(tokenize(question)) <= MAX_FOLLOW_UP_CONTENT_WORDS
+    return refers_back(question) or is_short(question)
 
 
 def standalone_query(question: str, history: list[tuple[str, str]]) -> str:
@@ -172,14 +185,25 @@ class ChatSession:
                 return condensed
         if not looks_like_follow_up(question):
             return question
-        if not refers_back(question) and self.assistant.answers_alone(question):
-            # Short but complete ("Wat is een Gideonsbende?" after a Wgr question): the corpus
-            # answers it as asked, so the earlier topic would only pull the search away.
+        if self._complete_on_its_own(question):
             return question
         history = self.history
         if not history[-1][1] and ordinal_position(question) is not None:
             history = [*history[:-1], (history[-1][0], self._previous_answer())]
         return standalone_query(question, history)
+
+    def _complete_on_its_own(self, question: str) -> bool:
+        """A question the corpus answers as asked, unless it opens by continuing ("En ...?") or is
+        short and points back ("Wie horen daar bij?"). That covers short complete questions ("Wat
+        is een Gideonsbende?" after a Wgr question) and longer ones whose "die", "dat" or "its" is
+        a relative pronoun or points within the question ("Welke gemeenten waren de eersten die
+        ...?"): the earlier topic would only pull their search away. The longer ones, measured:
+        same first passage after a turn on another topic train 0.841 -> 0.933, validation 0.826
+        -> 0.930; validation follow-ups cited 0.778 -> 0.889 (train unchanged); letting short
+        ones that point back through as well cost train follow-ups 0.667 -> 0.593."""
+        if continues(question) or (is_short(question) and refers_back(question)):
+            return False
+        return self.assistant.answers_alone(question)
 
     def _condense(self, question: str) -> str | None:
         messages = build_condense_messages(self.history, question)
