@@ -181,8 +181,12 @@ def test_a_longer_question_with_a_relative_die_after_another_topic_is_answered_a
     after = session.ask(question)
     assert alone.answered and after.query == question
     assert after.sources[0].chunk.id == alone.sources[0].chunk.id
-    # A question that continues the previous turn still carries its topic.
+    # A question that continues the previous turn still carries its topic, and so does one that
+    # names an item of the previous answer by its place, long and answerable alone as it is.
     assert "valkuilen" in session.ask("En wat doe je daartegen?").query
+    session = ChatSession(handbook_assistant)
+    session.ask("Welke varianten van het takenpakket onderscheidt het handboek?")
+    assert "takenpakket" in session.ask("Wie blijft er bij de eerste nog bij de gemeente zelf in dienst?").query
 
 
 @pytest.fixture(scope="module")
