@@ -87,7 +87,8 @@ def check(paths: list[Path]) -> int:
                 for phrase in item.get("near_miss") or []:
                     # A near miss is a passage that must not come first: one that holds (part of)
                     # an answering phrase would mark a right answer wrong.
-                    if any(normalize(phrase) in a or a in normalize(phrase) for a in answering):
+                    near = normalize(phrase)
+                    if any(near in a or a in near for a in answering):
                         print(f"{where}: near_miss overlaps an answering phrase: {phrase!r}")
                         errors += 1
                 counts["answerable"] += 1

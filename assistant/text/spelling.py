@@ -50,8 +50,7 @@ MIN_LETTERS = 5
 COMMON_DUTCH_ZIPF = 3.0
 LANGUAGE = "nl"  # the corpus's language: only Dutch questions are corrected (search/query.py)
 LONG_WORD = 9
-ENGLISH_WORDS = 100_000
-DUTCH_WORDS = 100_000
+COMMON_WORDS = 100_000  # per language, Dutch and English
 
 
 def _by_length(words: Iterable[str]) -> dict[int, list[str]]:
@@ -77,21 +76,19 @@ def _closest(word: str, by_length: Mapping[int, list[str]], preference: Callable
 
 
 @cache
-def _english() -> tuple[dict[str, int], dict[int, list[str]]]:
-    """wordfreq's commonest English words with their rank, and the alphabetic ones by length."""
+def _common_words(language: str) -> tuple[dict[str, int], dict[int, list[str]]]:
+    """wordfreq's commonest words of `language` with their rank, and the alphabetic ones by
+    length: the words a typo of a word outside the corpus is corrected to."""
     from wordfreq import top_n_list
 
-    rank = {word: i for i, word in enumerate(top_n_list("en", ENGLISH_WORDS))}
+    rank = {word: i for i, word in enumerate(top_n_list(language, COMMON_WORDS))}
     return rank, _by_length(rank)
 
 
-@cache
-def _dutch() -> tuple[dict[str, int], dict[int, list[str]]]:
-    """wordfreq's commonest Dutch words with their rank, and the alphabetic ones by length."""
-    from wordfreq import top_n_list
-
-    rank = {word: i for i, word in enumerate(top_n_list(LANGUAGE, DUTCH_WORDS))}
-    return rank, _by_length(rank)
+def _nearest_common(word: str, language: str) -> str | None:
+    """The common word of `language` within a typo's distance of `word`, the commoner first."""
+    rank, by_length = _common_words(language)
+    return _closest(word, by_length, rank.__getitem__)
 
 
 def max_edits(word: str) -> int:
@@ -106,8 +103,8 @@ class Speller:
         # 0.15 s, 35 MB), while the index loads, not at a user's question.
         simplemma.is_known("fusie", lang=LANGUAGE)
         zipf_frequency("fusie", LANGUAGE)
-        _dutch()
-        _english()
+        _common_words(LANGUAGE)
+        _common_words("en")
 
     @staticmethod
     def is_a_word(word: str) -> bool:
@@ -122,10 +119,9 @@ class Speller:
     def correct_english(self, word: str) -> str:
         """`word` (folded, of an English question) or the word it is a typo of: a corpus word
         first (names, Dutch terms), else a common English word."""
-        rank, by_length = _english()
-        if word in rank or word in glossary() or word in self.frequency or self.is_a_word(word):
+        if word in _common_words("en")[0] or word in glossary() or word in self.frequency or self.is_a_word(word):
             return word
-        return self.nearest(word) or _closest(word, by_length, rank.__getitem__) or word
+        return self.nearest(word) or _nearest_common(word, "en") or word
 
     def correct(self, word: str) -> str:
         """`word` (folded) or the word it is a typo of: a corpus word first, else a common Dutch
@@ -133,8 +129,7 @@ class Speller:
         "kunnen", "wanener" -> "wanneer")."""
         if word in self.frequency or self.is_a_word(word):
             return word
-        rank, by_length = _dutch()
-        return self.nearest(word) or _closest(word, by_length, rank.__getitem__) or word
+        return self.nearest(word) or _nearest_common(word, LANGUAGE) or word
 
     def nearest(self, word: str) -> str | None:
         """The corpus word within a typo's distance of `word` (folded), if any: also for a word of
