@@ -40,6 +40,16 @@ def test_list_question_gets_the_whole_list(handbook_assistant: Assistant) -> Non
     _assert_citations_point_at_exact_quotes(answer)
 
 
+def test_the_groei_letters_are_quoted_to_the_last_one(handbook_assistant: Assistant) -> None:
+    # The Voorwoord lists the five letters as short lines without markers; the last one,
+    # "Inrichting", used to open the next chunk and was left out of the answer.
+    answer = handbook_assistant.ask("Waar staat GROEI voor?", style="kort")
+    assert answer.answered
+    letters = ("Gemeenschappelijke ambitie", "Relatie", "Organisatie", "Eigenaarschap", "Inrichting")
+    assert all(letter in answer.sources[0].quote for letter in letters)
+    _assert_citations_point_at_exact_quotes(answer)
+
+
 def test_english_question_is_answered_with_dutch_quotes(fallback_assistant: Assistant) -> None:
     # The learned decision refuses this short English question (P = 0.12; README), so the test of
     # how an English answer is composed uses the fallback rule.

@@ -2,7 +2,10 @@
 
 A chunk never crosses a section boundary. Paragraphs are packed greedily up to `max_chars`; a
 paragraph longer than that is cut at sentence boundaries. A short tail is merged back so no chunk
-is a lone fragment.
+is a lone fragment. A chunk does not end between two short lines, a list written without markers
+(the Voorwoord's five GROEI letters, whose last one, "Inrichting", opened the next chunk): such a
+list may stretch its chunk by a quarter. Lists with markers ("a)", "•") may go on in the next
+chunk: the passage grower follows them there (answers/passages.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from assistant.text.tokens import normalize_for_match
 from assistant.types import Chunk, Document, Section
 
 MIN_TAIL_FRACTION = 0.3
+# A line this short is a list item or a caption, not prose: the GROEI letters, "Fase 1: Initiëren
+# en verkennen;".
+SHORT_LINE_CHARS = 60
+# A list of short lines may stretch its chunk by this much rather than lose its last items to the
+# next chunk (the GROEI letters missed by one character).
+LIST_STRETCH = 1.25
 
 
 def _pieces(section: Section, max_chars: int) -> list[tuple[int, int]]:
@@ -36,16 +45,25 @@ def _pieces(section: Section, max_chars: int) -> list[tuple[int, int]]:
 
 def chunk_section(section: Section, max_chars: int) -> list[tuple[int, int]]:
     """Absolute (start, end) offsets of the chunks of one section."""
-    groups: list[list[int]] = []
-    for s, e in _pieces(section, max_chars):
-        if groups and e - groups[-1][0] <= max_chars:
-            groups[-1][1] = e
-        else:
-            groups.append([s, e])
-    if len(groups) > 1 and groups[-1][1] - groups[-1][0] < MIN_TAIL_FRACTION * max_chars:
-        tail = groups.pop()
-        groups[-1][1] = tail[1]
-    return [(section.start + s, section.start + e) for s, e in groups]
+    groups: list[list[tuple[int, int]]] = []
+    for piece in _pieces(section, max_chars):
+        if groups:
+            length = piece[1] - groups[-1][0][0]
+            if length <= max_chars or (length <= LIST_STRETCH * max_chars and _short_lines(groups[-1][-1], piece)):
+                groups[-1].append(piece)
+                continue
+        groups.append([piece])
+    spans = [[group[0][0], group[-1][1]] for group in groups]
+    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < MIN_TAIL_FRACTION * max_chars:
+        tail = spans.pop()
+        spans[-1][1] = tail[1]
+    return [(section.start + s, section.start + e) for s, e in spans]
+
+
+def _short_lines(last: tuple[int, int], piece: tuple[int, int]) -> bool:
+    """Whether `piece` and the `last` piece before it are both short lines: a list written
+    without markers, which the passage grower cannot follow into the next chunk."""
+    return last[1] - last[0] < SHORT_LINE_CHARS and piece[1] - piece[0] < SHORT_LINE_CHARS
 
 
 def chunk_document(document: Document, max_chars: int = 550) -> list[Chunk]:
