@@ -3,6 +3,8 @@ The embedder is a deterministic stand-in: these tests are about indexing, not ab
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,23 @@ def test_reingest_embeds_only_what_changed_and_drops_deleted_documents(tiny_sett
     assert len(texts) == len(set(texts)) == 1
     docs = {d.doc: d for d in removed.manifest.documents}
     assert list(docs) == ["a.md"] and docs["a.md"].chunks == 1 and len(docs["a.md"].sha256) == 64
+
+
+def test_a_document_cut_differently_is_indexed_again(tiny_settings: Settings) -> None:
+    # Same files, another chunker (here: another ASSISTANT_CHUNK_CHARS): the index must follow.
+    # It used to say "up to date" and keep the old chunks until the files themselves changed.
+    _write(tiny_settings, "a.md", DOC_A)
+    _write(tiny_settings, "b.md", DOC_B)
+    embedder = HashEmbeddings()
+    build_index(tiny_settings, embedder=embedder)
+    assert len(_chunk_texts(tiny_settings)) == 2
+
+    narrow = replace(tiny_settings, chunk_chars=40)
+    recut = build_index(narrow, embedder=embedder)
+    assert not recut.unchanged
+    assert recut.reused > 0  # a.md's chunk is cut as before: its vector is taken over
+    assert len(_chunk_texts(narrow)) == 3  # b.md's two sentences now stand in two chunks
+    assert build_index(narrow, embedder=embedder).unchanged
 
 
 class FailingEmbeddings(HashEmbeddings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def _build(settings: Settings, progress: Progress | None, embedder: Embeddings |
                 document.sha256,
                 modified,
                 len(doc_chunks),
+                chunking_digest(doc_chunks),
             )
         )
     if not chunks:
@@ -156,8 +158,16 @@ def _build(settings: Settings, progress: Progress | None, embedder: Embeddings |
     return IngestReport(manifest, len(unique), embedded, reused, skipped, False, time.perf_counter() - started)
 
 
+def chunking_digest(chunks: Iterable[Chunk]) -> str:
+    """Which chunks a document was cut into, in order (their ids hash section path and text)."""
+    return hashlib.sha256("\n".join(c.id for c in chunks).encode("utf-8")).hexdigest()[:16]
+
+
 def _same_documents(manifest: Manifest, records: list[DocumentRecord]) -> bool:
-    def key(items: Iterable[DocumentRecord]) -> set[tuple[str, str]]:
-        return {(r.doc, r.sha256) for r in items}
+    """The same files, cut into the same chunks: a chunker changed since the last ingest gives a new
+    version (the vectors of unchanged chunks are reused), not a stale "up to date"."""
+
+    def key(items: Iterable[DocumentRecord]) -> set[tuple[str, str, str]]:
+        return {(r.doc, r.sha256, r.chunking) for r in items}
 
     return key(manifest.documents) == key(records)

@@ -18,6 +18,9 @@ class DocumentRecord:
     sha256: str
     modified: str
     chunks: int
+    # A digest of the document's chunk ids (content hashes): the same file cut differently (a new
+    # chunker, another ASSISTANT_CHUNK_CHARS) is a different index. "" in versions written before.
+    chunking: str = ""
 
 
 @dataclass(frozen=True)
