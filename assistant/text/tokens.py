@@ -54,7 +54,8 @@ def stopwords(english: bool) -> frozenset[str]:
 
 
 def tokenize(text: str, english: bool | None = None) -> list[str]:
-    """Content words of `text`, folded; numbers are kept ("2008", "3k"). `english` says the
+    """Content words of `text`, folded; numbers are kept, as tokens of their own ("2008"; "3K's"
+    gives "3", "k", "s", as the corpus's "3K’s" does). `english` says the
     text's language when the caller knows it; otherwise is_english decides."""
     stop = stopwords(is_english(text) if english is None else english)
     return [w for w in _WORD.findall(fold(text)) if w not in stop]
