@@ -10,6 +10,7 @@ chunk: the passage grower follows them there (answers/passages.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from assistant.text.sentences import sentence_spans
@@ -45,19 +46,19 @@ def _pieces(section: Section, max_chars: int) -> list[tuple[int, int]]:
 
 def chunk_section(section: Section, max_chars: int) -> list[tuple[int, int]]:
     """Absolute (start, end) offsets of the chunks of one section."""
-    groups: list[list[tuple[int, int]]] = []
+    groups: list[list[int]] = []
+    last = (0, 0)  # the piece packed last: a list of short lines may stretch its chunk
     for piece in _pieces(section, max_chars):
-        if groups:
-            length = piece[1] - groups[-1][0][0]
-            if length <= max_chars or (length <= LIST_STRETCH * max_chars and _short_lines(groups[-1][-1], piece)):
-                groups[-1].append(piece)
-                continue
-        groups.append([piece])
-    spans = [[group[0][0], group[-1][1]] for group in groups]
-    if len(spans) > 1 and spans[-1][1] - spans[-1][0] < MIN_TAIL_FRACTION * max_chars:
-        tail = spans.pop()
-        spans[-1][1] = tail[1]
-    return [(section.start + s, section.start + e) for s, e in spans]
+        length = piece[1] - groups[-1][0] if groups else 0
+        if groups and (length <= max_chars or (length <= LIST_STRETCH * max_chars and _short_lines(last, piece))):
+            groups[-1][1] = piece[1]
+        else:
+            groups.append(list(piece))
+        last = piece
+    if len(groups) > 1 and groups[-1][1] - groups[-1][0] < MIN_TAIL_FRACTION * max_chars:
+        tail = groups.pop()
+        groups[-1][1] = tail[1]
+    return [(section.start + s, section.start + e) for s, e in groups]
 
 
 def _short_lines(last: tuple[int, int], piece: tuple[int, int]) -> bool:
@@ -102,3 +103,9 @@ def _page_of(normalized_pages: list[str], text: str) -> int | None:
         if probe and probe in page:
             return number
     return None
+
+
+def chunks_digest(chunks: list[Chunk]) -> str:
+    """Which chunks, in which order (their ids are content hashes of section path and text): what
+    saved tables belong to, and how a document was cut."""
+    return hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
-from assistant.corpus.chunking import chunk_document
+from assistant.corpus.chunking import chunk_document, chunks_digest
 from assistant.corpus.documents import build_document
 from assistant.corpus.links import PracticeLink, UpdateLink, collect_practice_links, collect_updates
 from assistant.corpus.lists import list_places
@@ -119,7 +118,7 @@ def _build(settings: Settings, progress: Progress | None, embedder: Embeddings |
                 document.sha256,
                 modified,
                 len(doc_chunks),
-                chunking_digest(doc_chunks),
+                chunks_digest(doc_chunks),
             )
         )
     if not chunks:
@@ -156,11 +155,6 @@ def _build(settings: Settings, progress: Progress | None, embedder: Embeddings |
         practice,
     )
     return IngestReport(manifest, len(unique), embedded, reused, skipped, False, time.perf_counter() - started)
-
-
-def chunking_digest(chunks: Iterable[Chunk]) -> str:
-    """Which chunks a document was cut into, in order (their ids hash section path and text)."""
-    return hashlib.sha256("\n".join(c.id for c in chunks).encode("utf-8")).hexdigest()[:16]
 
 
 def _same_documents(manifest: Manifest, records: list[DocumentRecord]) -> bool:

@@ -7,7 +7,6 @@ a typo in one part of a word; the learned ranker weighs them beside whole words 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -21,6 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from assistant.corpus.chunking import chunks_digest
 from assistant.text.tokens import tokenize
 from assistant.types import Chunk
 
@@ -113,7 +113,7 @@ class LexicalIndex:
     @classmethod
     def _load(cls, chunks: list[Chunk], analyzer: Analyzer, place: Path) -> LexicalIndex:
         meta = json.loads((place / TABLES_META).read_text("utf-8"))
-        if meta["chunks"] != _digest(chunks):
+        if meta["chunks"] != chunks_digest(chunks):
             raise ValueError("saved for other chunks")
         index = cls.__new__(cls)
         index.chunks = chunks
@@ -134,7 +134,7 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         self.bm25.save(str(tmp), show_progress=False)
         np.save(tmp / "frequency.npy", self._frequency)
-        (tmp / TABLES_META).write_text(json.dumps({"chunks": _digest(self.chunks)}), "utf-8")
+        (tmp / TABLES_META).write_text(json.dumps({"chunks": chunks_digest(self.chunks)}), "utf-8")
         try:
             os.replace(tmp, place)
         except OSError:
@@ -181,11 +181,6 @@ TABLES_META = "chunks.json"
 @lru_cache(maxsize=20_000)  # ~300 candidates a question; the whole base corpus many times over
 def _token_set(analyze: Callable[[list[str]], list[str]], text: str) -> frozenset[str]:
     return frozenset(analyze(tokenize(text)))
-
-
-def _digest(chunks: list[Chunk]) -> str:
-    """Which chunks, in which order, saved tables belong to (their ids are content hashes)."""
-    return hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()
 
 
 class FrequencyView(Mapping[str, int]):
