@@ -33,7 +33,7 @@ class AbstainFeatures:
     def of(hits: list[Hit], unknown: list[str], query_tokens: list[str], english: bool) -> AbstainFeatures:
         top = max((h.dense for h in hits if h.dense is not None), default=0.0)
         content = list(dict.fromkeys(t for t in query_tokens if not t.isdigit() and len(t) >= 3))
-        ratio = len(unknown) / len(content) if content else 0.0  # none the corpus lacks (answerability.py)
+        ratio = len(unknown) / len(content) if content else 1.0
         return AbstainFeatures(top, ratio, english)
 
     def confidence(self, penalty: float = UNKNOWN_PENALTY) -> float:

@@ -143,10 +143,8 @@ def extract(
         coverage_best=max(coverages, default=0.0),
         missing_rare=max(missing, default=0.0) / ceiling,
         # English words are unknown to a Dutch corpus by nature: only a Dutch question's unknown
-        # words say it is about something the corpus lacks. A question without words of three
-        # letters or more ("Wat zijn de 3K's?", "Wat is de OR?") has none the corpus lacks; it
-        # used to count as all unknown, the decision's strongest reason to refuse.
-        unknown_ratio=0.0 if english or not content else len(unknown) / len(content),
+        # words say it is about something the corpus lacks.
+        unknown_ratio=0.0 if english else (len(unknown) / len(content) if content else 1.0),
         agreement=1.0 if top_dense_hit is not None and top_dense_hit.chunk.id in top_lexical_ids else 0.0,
         english=1.0 if english else 0.0,
         length=math.log(1 + len(tokens)),
