@@ -3,6 +3,7 @@ The embedder is a deterministic stand-in: these tests are about indexing, not ab
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -70,6 +71,24 @@ def test_a_document_cut_differently_is_indexed_again(tiny_settings: Settings) ->
     assert recut.reused > 0  # a.md's chunk is cut as before: its vector is taken over
     assert len(_chunk_texts(narrow)) == 3  # b.md's two sentences now stand in two chunks
     assert build_index(narrow, embedder=embedder).unchanged
+
+
+def test_an_index_written_by_a_newer_version_is_still_read(tiny_settings: Settings) -> None:
+    # A newer version may record more per document (as `chunking` was added); rolling back to this
+    # code must keep the index answering and up to date, not read it as "no index".
+    _write(tiny_settings, "a.md", DOC_A)
+    first = build_index(tiny_settings, embedder=HashEmbeddings())
+    current = tiny_settings.index_dir / "current.json"
+    data = json.loads(current.read_text("utf-8"))
+    data["written_by"] = "a later release"
+    for document in data["documents"]:
+        document["language"] = "nl"
+    current.write_text(json.dumps(data), "utf-8")
+
+    store = IndexStore(tiny_settings.index_dir)
+    assert store.manifest() == first.manifest
+    assert [c.text for c in store.open_reader().chunks] == ["Alpha begon in 2013 met twee gemeenten."]
+    assert build_index(tiny_settings, embedder=HashEmbeddings()).unchanged
 
 
 class FailingEmbeddings(HashEmbeddings):

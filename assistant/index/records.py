@@ -3,11 +3,18 @@ in it, and the sentence rows with their place in the chunk's paragraphs and list
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from assistant.corpus.links import PracticeLink, UpdateLink
 from assistant.corpus.lists import ListPlace
+
+
+def _known(record: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys `record` has: a manifest written by a newer version (a field added since, as
+    `chunking` was) is still read by this one, so rolling back does not need a re-ingest."""
+    names = {f.name for f in fields(record)}
+    return {key: value for key, value in data.items() if key in names}
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,10 @@ class Manifest:
     def from_json(data: dict[str, Any]) -> Manifest:
         return Manifest(
             **{
-                **data,
-                "documents": [DocumentRecord(**d) for d in data.get("documents", [])],
-                "skipped": [SkippedFile(**s) for s in data.get("skipped", [])],
-                "updates": [UpdateLink(**u) for u in data.get("updates", [])],
+                **_known(Manifest, data),
+                "documents": [DocumentRecord(**_known(DocumentRecord, d)) for d in data.get("documents", [])],
+                "skipped": [SkippedFile(**_known(SkippedFile, s)) for s in data.get("skipped", [])],
+                "updates": [UpdateLink(**_known(UpdateLink, u)) for u in data.get("updates", [])],
                 "practice": [PracticeLink.from_json(p) for p in data.get("practice", [])],
             }
         )
