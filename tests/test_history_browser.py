@@ -94,3 +94,39 @@ def test_raadsmemo_of_the_conversation_downloads_as_docx_with_every_source(chat_
     for mark in second.locator(".bron mark").all_inner_texts():
         assert any(mark.strip() in quote for quote in quotes)
     expect(page.locator("#memo tr", has_text=".md").locator("a").first).to_be_visible()
+
+
+def test_a_question_sent_before_the_page_finished_loading_is_still_kept(browser, app_url: str) -> None:
+    """On a busy server a question can reach it before the page's load event, which names whose
+    conversations these are: the answer must still be listed, not answered and silently dropped."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1400, "height": 1000})
+    held: list = []
+    holding = True
+
+    def hold_load_events(route) -> None:  # noqa: ANN001 (a Playwright route)
+        if holding:
+            held.append(route)  # answered below, once the question is on its way
+        else:
+            route.continue_()
+
+    try:
+        page = context.new_page()
+        page.route("**/gradio_api/queue/join*", hold_load_events)
+        with page.expect_request("**/gradio_api/queue/join*", timeout=ANSWER_TIMEOUT):
+            page.goto(app_url, wait_until="load")
+        expect(page.locator("#vraag textarea")).to_be_visible()
+        for _ in range(200):  # each Playwright call lets the route handler above run
+            if held:
+                break
+            page.evaluate("() => document.readyState")
+        assert held, "the page sent no load event to hold"
+        holding = False
+        page.locator("#vraag textarea").fill("Wat is een Gideonsbende?")
+        page.locator("#vraag textarea").press("Enter")
+        expect(page.locator("#gesprek .antwoord")).to_have_count(1, timeout=ANSWER_TIMEOUT)  # being answered
+        for route in held:
+            route.continue_()
+        expect(page.locator("#gesprek .antwoord .bronnen")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        expect(listed(page, "Wat is een Gideonsbende?")).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    finally:
+        context.close()

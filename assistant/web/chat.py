@@ -92,7 +92,15 @@ class ChatHandlers:
         self.feedback = feedback
 
     def respond(
-        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
+        self,
+        question: str,
+        chat: list,
+        sessie: dict,
+        style: str,
+        doc_filter: str,
+        picked: dict | None,
+        owner: str,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[list, dict]]:
         scope = make_scope(doc_filter, picked)
         answer_style = STYLES.get(style, "uitgebreid")
@@ -141,7 +149,8 @@ class ChatHandlers:
         plain = fmt.answer_plain_text(answer)
         record = {"question": data["question"], "answer": data["answer"], "sources": data["sources"]}
         extra = {"html": chat[-1]["content"], "plain": plain, "answered": answer.answered}
-        stored = self.history.store(owner, sessie, {**record, **extra})
+        page = getattr(request, "session_hash", None)  # which open page asked (history.PageOwners)
+        stored = self.history.store(owner, sessie, {**record, **extra}, session=page)
         record["turn"] = stored.turn_id if stored else None  # what a 👍/👎 on this answer refers to
         sessie = {
             "history": [list(turn) for turn in session.history],
@@ -161,13 +170,21 @@ class ChatHandlers:
             yield chat, gr.skip()
 
     def respond_link(
-        self, question: str, chat: list, sessie: dict, style: str, doc_filter: str, picked: dict | None, owner: str
+        self,
+        question: str,
+        chat: list,
+        sessie: dict,
+        style: str,
+        doc_filter: str,
+        picked: dict | None,
+        owner: str,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[list, dict]]:
         """`respond` for a question from a deep link (`?vraag=`); nothing when the page has none."""
         if not question:
             yield gr.skip(), gr.skip()
             return
-        yield from self.respond(question, chat, sessie, style, doc_filter, picked, owner)
+        yield from self.respond(question, chat, sessie, style, doc_filter, picked, owner, request)
 
     def suggestions(self, answer: Answer, scope: Scope | None, style: AnswerStyle) -> list[str]:
         """Follow-up questions the corpus answers from passages this answer does not cite; none

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import gradio as gr
@@ -62,6 +64,35 @@ def session_from_turns(turns: list[StoredTurn]) -> tuple[list[dict], dict]:
 
 
 PRIVATE = "private"  # not API endpoints (app.py: only /ask is)
+# How long storing an answer waits for its page's load event to name the owner. The answer is
+# already on screen; only "Mijn gesprekken" waits.
+OWNER_WAIT_SECONDS = 20.0
+
+
+class PageOwners:
+    """The owner each open page (Gradio session) got from its load event. A question sent before
+    that event finished (typed at once, or on a busy server) carries an empty owner; storing its
+    answer waits here for the load event instead of keeping nothing. Only the most recent pages
+    are remembered: the registry routes a session to its owner, it holds no user data."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._owners: OrderedDict[str, str] = OrderedDict()
+        self._limit = limit
+        self._changed = threading.Condition()
+
+    def set(self, session: str, owner: str) -> None:
+        with self._changed:
+            self._owners[session] = owner
+            self._owners.move_to_end(session)
+            while len(self._owners) > self._limit:
+                self._owners.popitem(last=False)
+            self._changed.notify_all()
+
+    def wait(self, session: str, timeout: float) -> str:
+        """The page's owner, once its load event has set it; "" after `timeout` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: session in self._owners, timeout)
+            return self._owners.get(session, "")
 
 
 class HistoryHandlers:
@@ -70,6 +101,7 @@ class HistoryHandlers:
 
     def __init__(self, settings: Settings, conversations: Conversations, login: bool) -> None:
         self.settings, self.conversations, self.login = settings, conversations, login
+        self.page_owners = PageOwners()
 
     def build(self) -> None:
         self.owner = gr.State("")  # server-side: "user:<name>" or "browser:<key>"
@@ -109,6 +141,9 @@ class HistoryHandlers:
         key = key or secrets.token_urlsafe(16)
         username = getattr(request, "username", None)
         owner = f"user:{username}" if self.login and username else f"browser:{key}"
+        session = getattr(request, "session_hash", None)
+        if session:
+            self.page_owners.set(session, owner)
         return key, owner, self.choices(owner)
 
     def open(self, conversation_id: str | None, owner: str) -> tuple:
@@ -135,9 +170,13 @@ class HistoryHandlers:
         gr.Info(f"{removed} gesprek(ken) verwijderd.", title="Mijn gesprekken")
         return self.choices(owner), [], empty_state()
 
-    def store(self, owner: str, sessie: dict, turn: dict) -> TurnRef | None:
-        """Store an answered turn; returns where (None when storing failed)."""
-        if not owner:  # the page's load event has not run: nobody to keep it for
+    def store(self, owner: str, sessie: dict, turn: dict, session: str | None = None) -> TurnRef | None:
+        """Store an answered turn; returns where (None when storing failed). `owner` is "" when the
+        question left the page before its load event ended: then the page's `session` says whose."""
+        if not owner and session:
+            owner = self.page_owners.wait(session, OWNER_WAIT_SECONDS)
+        if not owner:  # the page's load event never named an owner: nobody to keep it for
+            log.warning("an answer was not stored: its page had no owner")
             return None
         try:
             return self.conversations.store_turn(owner, sessie.get("conversation"), **turn)
