@@ -71,11 +71,27 @@ def test_json_lines_from_stdin_with_history(handbook_settings: Settings) -> None
     assert rows[2] == {"question": "{not json", "error": "Ongeldige JSON-regel."}
 
 
-def test_empty_question_is_a_clear_error(handbook_settings: Settings) -> None:
-    result = run_cli(handbook_settings, "ask", "   ")
+@pytest.mark.parametrize("question", ["   ", "?", " ...!? ", "👍"])
+def test_empty_question_is_a_clear_error(handbook_settings: Settings, question: str) -> None:
+    result = run_cli(handbook_settings, "ask", question)
     assert result.returncode == 2
     assert result.stderr.strip() == "Error: Stel een vraag: de vraag is leeg."
     assert "Traceback" not in result.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback(handbook_settings: Settings) -> None:
+    # `assistant ask ... | head -1`: the reader closes the pipe before the answer is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ask", "Wat zijn de drie fasen?"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **handbook_settings.paths_env()},
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=300)
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr.decode()
+    assert process.returncode == 141
 
 
 def test_very_long_question_is_answered_on_a_truncated_form(handbook_settings: Settings) -> None:
