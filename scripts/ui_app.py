@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -66,19 +67,25 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 180, poll: fl
 @contextmanager
 def running_app(env: dict[str, str]) -> Iterator[str]:
     """ui.py running with `env` until the block ends; yields its URL. On the way out it checks
-    the server log: Gradio logs each gr.Error it shows to a user, any other traceback is a bug."""
-    process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(url, process, poll=0.5)
-        yield url
-    finally:
-        process.terminate()
+    the server log: Gradio logs each gr.Error it shows to a user, any other traceback is a bug.
+
+    The log goes to a temporary file, not a pipe: nobody reads a pipe while the app runs, and once
+    its 64 KiB buffer was full (a few gr.Errors logged with long questions) the server blocked on
+    its next log line and a request in the middle of it never completed (the fuzz test's hang)."""
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as log:
+        process, url = start_app(env, stdout=subprocess.DEVNULL, stderr=log, text=True)
         try:
-            _, stderr = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
-        stderr = stderr or ""
+            wait_for(url, process, poll=0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            stderr = log.read()
         assert not unexpected_tracebacks(stderr), stderr
 
 

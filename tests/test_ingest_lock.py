@@ -68,14 +68,17 @@ def test_two_cli_ingests_at_once_leave_one_complete_live_index(tmp_path: Path) -
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", var_dir=tmp_path / "var")
     env = {**os.environ, **settings.paths_env()}
     command = [sys.executable, "-m", "assistant.cli", "ingest"]
-    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert first.stderr is not None
-    seen = ""
-    deadline = time.monotonic() + 300
-    while "embedding" not in seen and time.monotonic() < deadline and first.poll() is None:
-        seen += first.stderr.read(32)  # the progress bar: the first one holds the lock and embeds
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
-    out, err = first.communicate(timeout=600)
+    # The first one's progress bar goes to a file: a pipe nobody reads while the second one runs
+    # fills up (64 KiB) on a slow machine and blocks the first one while it holds the lock.
+    log = tmp_path / "first.log"
+    with log.open("w") as first_log:
+        first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=first_log, text=True)
+        deadline = time.monotonic() + 300
+        while "embedding" not in log.read_text() and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.05)  # the progress bar: the first one holds the lock and embeds
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+        first.communicate(timeout=600)
+    err = log.read_text()
     assert first.returncode == 0 and "Traceback" not in err, err[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
     assert "Another ingest is running" in second.stderr and f"process {first.pid}" in second.stderr
