@@ -7,6 +7,8 @@ class AssistantError(Exception):
 
 
 class EmptyQuestion(AssistantError):
+    """No question, or only punctuation and symbols ("?", "..."): nothing to search for."""
+
     def __init__(self) -> None:
         super().__init__("Stel een vraag: de vraag is leeg.")
 

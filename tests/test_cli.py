@@ -71,8 +71,9 @@ def test_json_lines_from_stdin_with_history(handbook_settings: Settings) -> None
     assert rows[2] == {"question": "{not json", "error": "Ongeldige JSON-regel."}
 
 
-def test_empty_question_is_a_clear_error(handbook_settings: Settings) -> None:
-    result = run_cli(handbook_settings, "ask", "   ")
+@pytest.mark.parametrize("question", ["   ", "?", " ...!? ", "👍"])
+def test_empty_question_is_a_clear_error(handbook_settings: Settings, question: str) -> None:
+    result = run_cli(handbook_settings, "ask", question)
     assert result.returncode == 2
     assert result.stderr.strip() == "Error: Stel een vraag: de vraag is leeg."
     assert "Traceback" not in result.stderr

@@ -48,7 +48,9 @@ def clean_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     Returns the question to search and notices for the user."""
     text = CONTROL_RE.sub(" ", strip_tags(scrub(question or "")))
     text = re.sub(r"\s+", " ", text).strip()
-    if not text:
+    # A question without a letter or digit ("?", "...", "👍") has nothing to search for: searching
+    # it anyway answered with the nearest sections of a question that asks nothing.
+    if not any(ch.isalnum() for ch in text):
         raise EmptyQuestion()
     notices = []
     if len(text) > max_chars:
