@@ -97,7 +97,7 @@ def test_english_question_about_practice_gets_the_cases_too(corpus_settings: Set
     # taken out here and the fallback rule lets the question through.
     assistant = with_fallback_decision(Assistant(corpus_settings))
     answer = assistant.ask("What are the experiences with a separate director?")
-    assert answer.answered and "**In practice:**" in answer.answer
+    assert answer.answered and "**In de praktijk:**" in answer.answer
     assert any(s.chunk.doc_type == "case" for s in answer.sources)
 
 

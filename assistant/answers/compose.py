@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from assistant.answers.passages import ScoredSentence, expand
 from assistant.text.markup import cited_numbers
-from assistant.text.tokens import is_english
 from assistant.types import AnswerStyle, Hit, Quote, Source
 
 MAX_SOURCES = {"kort": 1, "uitgebreid": 3}
@@ -145,14 +144,13 @@ def format_quote(quote: str, n: int) -> str:
 
 
 def compose(
-    question: str, quotes: list[Quote], practice: list[Quote], scored: list[ScoredSentence], style: AnswerStyle
+    quotes: list[Quote], practice: list[Quote], scored: list[ScoredSentence], style: AnswerStyle
 ) -> tuple[str, list[Source]]:
     """The answer text with [n] markers and its numbered sources: the chosen quotes, then the
-    practice passages under their own heading, then related sections ("uitgebreid")."""
+    practice passages under their own heading, then related sections ("uitgebreid"). Always in
+    Dutch, also for an English question: the users read Dutch and the quotes are Dutch."""
     sources = [Source(n, q.hit.chunk, q.text, q.score) for n, q in enumerate(quotes, start=1)]
     parts = []
-    if is_english(question):
-        parts.append("The handbook (in Dutch) says:")
     announcer: Source | None = None  # the last quote that ended announcing a list
     for source in sources:
         label = "" if source.chunk.doc_type == "handbook" else f"*{source.chunk.title}:* "
@@ -162,14 +160,14 @@ def compose(
         if source.quote.rstrip().endswith(":"):
             announcer = source
     if practice:
-        parts.append("**In practice:**" if is_english(question) else "**In de praktijk:**")
+        parts.append("**In de praktijk:**")
         for quote in practice:
             source = Source(len(sources) + 1, quote.hit.chunk, quote.text, quote.score)
             sources.append(source)
             parts.append(f"*{source.chunk.title}:* " + format_quote(source.quote, source.n))
     related = related_sections(scored, sources) if style == "uitgebreid" else []
     if related:
-        parts.append(("*See also:* " if is_english(question) else "*Zie ook:* ") + " · ".join(related))
+        parts.append("*Zie ook:* " + " · ".join(related))
     return "\n\n".join(parts), sources
 
 
@@ -186,16 +184,10 @@ def _is_below(section: tuple[str, ...], parent: tuple[str, ...]) -> bool:
     return len(section) > len(parent) and section[: len(parent)] == parent
 
 
-def abstain_text(question: str, nearest: list[str]) -> str:
-    lines = (
-        ["I find no passage in the handbook or the case documents that answers this question."]
-        if is_english(question)
-        else ["Ik vind in de handreiking en de praktijkvoorbeelden geen passage die deze vraag beantwoordt."]
-    )
+def abstain_text(nearest: list[str]) -> str:
+    lines = ["Ik vind in de handreiking en de praktijkvoorbeelden geen passage die deze vraag beantwoordt."]
     if nearest:
-        lines.append(
-            "Het dichtst in de buurt komen deze secties:" if not is_english(question) else "The nearest sections are:"
-        )
+        lines.append("Het dichtst in de buurt komen deze secties:")
         lines.extend(f"- {label}" for label in nearest)
     return "\n".join(lines)
 

@@ -190,7 +190,7 @@ class Assistant:
 
         def abstain() -> Draft:
             nearest = nearest_sections(retrieval.hits)
-            answer = Answer.abstention(text, search_text, abstain_text(text, nearest), nearest, notices, timings)
+            answer = Answer.abstention(text, search_text, abstain_text(nearest), nearest, notices, timings)
             return Draft(answer, index, retrieval.hits)
 
         with _timed(timings, "compose"):
@@ -206,7 +206,7 @@ class Assistant:
             if quantity_unanswered(text, (q.text for q in full)):
                 return abstain()
             practice = self._practice(text, quotes, retrieval, index) if style != "kort" else []
-            body, sources = compose(text, quotes, practice, scored, style)
+            body, sources = compose(quotes, practice, scored, style)
             sources = [_with_note(source, index.notes) for source in sources]
             if not sources or not citations_valid(body, sources):
                 return abstain()
