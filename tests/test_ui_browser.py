@@ -135,6 +135,17 @@ def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Se
     assert "I · Inrichting ambtelijke fusieorganisatie" in text and "<" not in text
 
 
+@pytest.mark.parametrize("question", ["   ", "?", "👍"])
+def test_a_question_that_asks_nothing_is_refused_at_once(page, question: str) -> None:
+    # Nothing, or only punctuation or a symbol: a Dutch message at once, and no question shown
+    # (a "?" used to be searched and answered with the nearest sections).
+    page.locator("#vraag textarea").fill(question)
+    page.locator("#vraag textarea").press("Enter")
+    expect(page.get_by_text("Stel een vraag: de vraag is leeg.")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#gesprek .vraag")).to_have_count(0)
+    expect(page.locator("#gesprek .antwoord")).to_have_count(0)
+
+
 def test_html_in_question_and_document_stays_inert(page) -> None:
     question = (
         '<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> Hoe heet de kantoorkat van Kattendorp?'

@@ -43,14 +43,27 @@ from assistant.types import Answer, AnswerStyle, Hit, Quote, Source
 LLM_SOURCES = {"kort": 3, "uitgebreid": 5}
 
 
+def _plain(question: str | None) -> str:
+    text = CONTROL_RE.sub(" ", strip_tags(scrub(question or "")))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def asks_nothing(question: str | None) -> bool:
+    """Whether the question, once cleaned, has no letter or digit: nothing ("", "<b></b>") or only
+    punctuation and symbols ("?", "...", "👍"). Searching it anyway answered with the nearest
+    sections of a question that asks nothing; the chat refuses it before showing it."""
+    return not _has_content(_plain(question))
+
+
+def _has_content(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def clean_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     """Drop HTML tags, normalise whitespace and control characters; truncate an overly long question.
     Returns the question to search and notices for the user."""
-    text = CONTROL_RE.sub(" ", strip_tags(scrub(question or "")))
-    text = re.sub(r"\s+", " ", text).strip()
-    # A question without a letter or digit ("?", "...", "👍") has nothing to search for: searching
-    # it anyway answered with the nearest sections of a question that asks nothing.
-    if not any(ch.isalnum() for ch in text):
+    text = _plain(question)
+    if not _has_content(text):
         raise EmptyQuestion()
     notices = []
     if len(text) > max_chars:

@@ -256,10 +256,18 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             api_visibility=PRIVATE,
         )
         refresh = history.refresh_event
+        # A typed question goes through the queue (without a concurrency limit, so it never waits
+        # behind an answer): only a queued event shows its gr.Error to the user. Unqueued, an
+        # empty question left nothing but an English "Error" badge on the textbox.
         for trigger in (question.submit, send.click):
-            trigger(take, question, [question, pending], queue=False, api_visibility=PRIVATE).success(**chat_io).then(
-                **refresh
-            )
+            trigger(
+                take,
+                question,
+                [question, pending],
+                concurrency_limit=None,
+                show_progress="hidden",
+                api_visibility=PRIVATE,
+            ).success(**chat_io).then(**refresh)
         for button in starters:
             button.click(take, button, [question, pending], queue=False, api_visibility=PRIVATE).success(
                 **chat_io

@@ -25,7 +25,7 @@ import gradio as gr
 from assistant.admin.catalog import Catalog
 from assistant.answers.chat import ChatSession
 from assistant.answers.memo import MemoTurn, memo_docx, memo_markdown
-from assistant.answers.pipeline import Assistant
+from assistant.answers.pipeline import Assistant, asks_nothing
 from assistant.answers.suggestions import suggest
 from assistant.config import Settings
 from assistant.errors import AssistantError, EmptyQuestion
@@ -56,8 +56,9 @@ def make_scope(doc_filter: str | None, picked: dict | None) -> Scope | None:
 
 
 def take(question: str) -> tuple[str, str]:
-    """Empty the textbox and hand the question on (refuses an empty question at once)."""
-    if not (question or "").strip():
+    """Empty the textbox and hand the question on (refuses an empty question, or one of only
+    punctuation and symbols, at once: it is not shown as a question)."""
+    if asks_nothing(question):
         raise gr.Error(str(EmptyQuestion()), title="Lege vraag")
     return "", question
 
