@@ -135,6 +135,23 @@ def test_like_with_comment_is_logged_and_copy_has_sources(page, app_settings: Se
     assert "I · Inrichting ambtelijke fusieorganisatie" in text and "<" not in text
 
 
+def test_a_question_sent_as_soon_as_the_previous_answer_shows_is_answered_too(page) -> None:
+    # The answer's sources show before its event has finished (suggestions, storing): a second
+    # question sent at that moment used to be dropped by the browser, its text gone from the box.
+    answers = page.locator("#gesprek .antwoord")
+    box = page.locator("#vraag textarea")
+    box.fill("Wat is ambtelijke fusie?")
+    box.press("Enter")
+    expect(answers.nth(0).locator(".bronnen")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    box.fill("Welke fasen kent een ambtelijke fusie?")
+    box.press("Enter")
+    expect(answers.nth(1).locator(".bronnen")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#gesprek .vraag")).to_have_text(
+        ["Wat is ambtelijke fusie?", "Welke fasen kent een ambtelijke fusie?"]
+    )
+    expect(answers.nth(1)).to_contain_text("Fase 1")
+
+
 @pytest.mark.parametrize("question", ["   ", "?", "👍"])
 def test_a_question_that_asks_nothing_is_refused_at_once(page, question: str) -> None:
     # Nothing, or only punctuation or a symbol: a Dutch message at once, and no question shown

@@ -253,6 +253,10 @@ def build_app(settings: Settings, engine: Assistant, login: bool = False) -> gr.
             outputs=[chatbot, sessie],
             concurrency_id="vraag",
             concurrency_limit=slots,
+            # The answer shows before its event ends (suggestions, storing). Gradio's default
+            # ("once") drops a question sent meanwhile, after its text has left the box;
+            # "always_last" runs it as soon as the previous answer's event has finished.
+            trigger_mode="always_last",
             api_visibility=PRIVATE,
         )
         refresh = history.refresh_event
