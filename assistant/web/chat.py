@@ -59,7 +59,8 @@ def take(question: str) -> tuple[str, str]:
     """Empty the textbox and hand the question on (refuses an empty question, or one of only
     punctuation and symbols, at once: it is not shown as a question)."""
     if asks_nothing(question):
-        raise gr.Error(str(EmptyQuestion()), title="Lege vraag")
+        # A user's slip, not a fault: shown to the user, kept out of the server log.
+        raise gr.Error(str(EmptyQuestion()), title="Lege vraag", print_exception=False)
     return "", question
 
 
