@@ -159,6 +159,9 @@ def test_a_question_that_asks_nothing_is_refused_at_once(page, question: str) ->
     page.locator("#vraag textarea").fill(question)
     page.locator("#vraag textarea").press("Enter")
     expect(page.get_by_text("Stel een vraag: de vraag is leeg.")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    toast = page.get_by_test_id("toast-body")
+    expect(toast.locator(".toast-title")).to_have_text("Fout")  # Gradio's own title is "Error"
+    expect(toast.get_by_role("button", name="Sluiten", exact=True)).to_be_visible()
     expect(page.locator("#gesprek .vraag")).to_have_count(0)
     expect(page.locator("#gesprek .antwoord")).to_have_count(0)
 

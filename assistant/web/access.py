@@ -76,7 +76,10 @@ PRINT_CSS = """
 JS = """
 () => {
   const NAMES = { 'chatbot conversation': 'Gesprek', 'Copy message': 'Kopieer bericht',
-                  'Copy': 'Kopieer', 'Copied': 'Gekopieerd', 'Copied message': 'Bericht gekopieerd' };
+                  'Copy': 'Kopieer', 'Copied': 'Gekopieerd', 'Copied message': 'Bericht gekopieerd',
+                  'Close': 'Sluiten' };
+  // Gradio titles a toast by its kind in English, whatever gr.Error(title=...) says.
+  const TOAST_TITLES = { Error: 'Fout', Warning: 'Let op', Info: 'Mededeling', Success: 'Gelukt' };
   const set = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
   const printDate = () => {
     const today = new Date().toLocaleDateString('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' });
@@ -98,6 +101,11 @@ JS = """
     for (const el of document.querySelectorAll(bubbles)) el.removeAttribute('aria-label');
     // The upload area's English name hides its visible Dutch text ("Sleep een bestand hier …").
     for (const el of document.querySelectorAll('.upload-container[aria-label]')) el.removeAttribute('aria-label');
+    for (const title of document.querySelectorAll('[data-testid=toast-body] .toast-title')) {
+      const text = title.firstChild;
+      const dutch = text && text.nodeType === Node.TEXT_NODE && TOAST_TITLES[text.data.trim()];
+      if (dutch) text.data = dutch + ' ';
+    }
     for (const el of document.querySelectorAll('button.label-wrap')) {
       set(el, 'aria-expanded', String(el.classList.contains('open')));  // the accordions say if they are open
     }
