@@ -112,9 +112,14 @@ def tiny_settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """Debian's Chromium through Playwright, shared by the browser tests (never `playwright install`)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from scripts.ui_app import CHROMIUM, launch_chromium
+
+    # Playwright's 5 s default for an assertion is too short on a loaded machine: under two busy
+    # cores the page's first queued events (the "Ingelogd als ..." line) took longer, and a test
+    # failed. An assertion still returns as soon as its condition holds.
+    expect.set_options(timeout=30_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium fonts-noto-color-emoji")
