@@ -26,7 +26,7 @@ def make(tmp_path: Path, retention: int = 90) -> tuple[Settings, Conversations]:
 
 def test_default_database_is_a_sqlite_file_under_var_in_wal_mode(tmp_path: Path) -> None:
     settings, store = make(tmp_path)
-    store.add_turn("browser:a", None, "Wat is een Gideonsbende?", "Een groep [1].", SOURCES)
+    store.store_turn("browser:a", None, "Wat is een Gideonsbende?", "Een groep [1].", SOURCES)
     assert database_url(settings) == f"sqlite:///{tmp_path / 'var' / 'fusiewijzer.db'}"
     assert (tmp_path / "var" / "fusiewijzer.db").exists()
     import sqlite3
@@ -37,14 +37,16 @@ def test_default_database_is_a_sqlite_file_under_var_in_wal_mode(tmp_path: Path)
 
 def test_a_path_in_assistant_db_is_a_sqlite_file(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path / "var", database=str(tmp_path / "elders" / "gesprekken.db"))
-    Conversations(Database(settings), 90).add_turn("user:x", None, "Vraag?", "Antwoord.", [])
+    Conversations(Database(settings), 90).store_turn("user:x", None, "Vraag?", "Antwoord.", [])
     assert (tmp_path / "elders" / "gesprekken.db").exists()
 
 
 def test_conversation_is_titled_by_its_first_question_and_resumed_in_order(tmp_path: Path) -> None:
     _, store = make(tmp_path)
-    cid = store.add_turn("user:anna", None, "Wat is een Gideonsbende?", "Een groep [1].", SOURCES, "<p>html</p>")
-    assert store.add_turn("user:anna", cid, "Wie horen daarbij?", "Voortrekkers [1].", SOURCES) == cid
+    cid = store.store_turn(
+        "user:anna", None, "Wat is een Gideonsbende?", "Een groep [1].", SOURCES, "<p>html</p>"
+    ).conversation_id
+    assert store.store_turn("user:anna", cid, "Wie horen daarbij?", "Voortrekkers [1].", SOURCES).conversation_id == cid
     (summary,) = store.list("user:anna")
     assert summary.title == "Wat is een Gideonsbende?" and summary.turns == 2
     assert summary.label.startswith("Wat is een Gideonsbende? · ")
@@ -55,19 +57,19 @@ def test_conversation_is_titled_by_its_first_question_and_resumed_in_order(tmp_p
 
 def test_owners_do_not_see_or_delete_each_others_conversations(tmp_path: Path) -> None:
     _, store = make(tmp_path)
-    cid = store.add_turn("user:anna", None, "Vraag van Anna?", "Antwoord.", [])
+    cid = store.store_turn("user:anna", None, "Vraag van Anna?", "Antwoord.", []).conversation_id
     assert store.list("user:bert") == [] and store.turns("user:bert", cid) == []
     assert store.delete("user:bert", cid) is False
     # A turn sent with someone else's conversation id starts a new conversation of one's own.
-    other = store.add_turn("user:bert", cid, "Vraag van Bert?", "Antwoord.", [])
+    other = store.store_turn("user:bert", cid, "Vraag van Bert?", "Antwoord.", []).conversation_id
     assert other != cid and len(store.turns("user:anna", cid)) == 1
 
 
 def test_delete_one_and_delete_all(tmp_path: Path) -> None:
     _, store = make(tmp_path)
-    first = store.add_turn("browser:k", None, "Eerste?", "A.", [])
-    store.add_turn("browser:k", None, "Tweede?", "B.", [])
-    store.add_turn("browser:j", None, "Van een ander?", "C.", [])
+    first = store.store_turn("browser:k", None, "Eerste?", "A.", []).conversation_id
+    store.store_turn("browser:k", None, "Tweede?", "B.", [])
+    store.store_turn("browser:j", None, "Van een ander?", "C.", [])
     assert store.delete("browser:k", first) is True
     assert [c.title for c in store.list("browser:k")] == ["Tweede?"]
     assert store.delete_all("browser:k") == 1
@@ -76,18 +78,18 @@ def test_delete_one_and_delete_all(tmp_path: Path) -> None:
 
 def test_retention_removes_older_conversations_on_write(tmp_path: Path) -> None:
     _, store = make(tmp_path, retention=90)
-    old = store.add_turn("browser:k", None, "Oude vraag?", "A.", [])
+    old = store.store_turn("browser:k", None, "Oude vraag?", "A.", []).conversation_id
     assert store.purge(now=utcnow() + timedelta(days=89)) == 0
     assert store.purge(now=utcnow() + timedelta(days=91)) == 1
     assert store.turns("browser:k", old) == [] and store.list("browser:k") == []
     keep = Conversations(store.db, 0)  # 0 keeps everything
-    keep.add_turn("browser:k", None, "Blijft?", "B.", [])
+    keep.store_turn("browser:k", None, "Blijft?", "B.", [])
     assert keep.purge(now=utcnow() + timedelta(days=10_000)) == 0
 
 
 def test_a_second_process_reads_what_the_first_wrote(tmp_path: Path) -> None:
     _, store = make(tmp_path)
-    cid = store.add_turn("user:anna", None, "Gedeelde vraag?", "Antwoord.", [])
+    cid = store.store_turn("user:anna", None, "Gedeelde vraag?", "Antwoord.", []).conversation_id
     code = (
         "from pathlib import Path; from assistant.config import Settings; from assistant.state.db import Database;"
         "from assistant.state.conversations import Conversations;"

@@ -71,21 +71,6 @@ class Conversations:
                 session.execute(delete(Conversation).where(Conversation.id.in_(old)))
             return len(old)
 
-    def add_turn(
-        self,
-        owner: str,
-        conversation_id: str | None,
-        question: str,
-        answer: str,
-        sources: list[dict],
-        html: str = "",
-        answered: bool = True,
-        plain: str = "",
-    ) -> str:
-        """Store a turn; a new conversation (titled by its first question) when `conversation_id`
-        is None or not the owner's. Returns the conversation's id."""
-        return self.store_turn(owner, conversation_id, question, answer, sources, html, answered, plain).conversation_id
-
     def store_turn(
         self,
         owner: str,
@@ -97,7 +82,9 @@ class Conversations:
         answered: bool = True,
         plain: str = "",
     ) -> TurnRef:
-        """`add_turn`, returning the turn's own id too (for feedback on it)."""
+        """Store a turn; a new conversation (titled by its first question) when `conversation_id`
+        is None or not the owner's. Returns the conversation's id and the turn's own id (for
+        feedback on it)."""
         self.purge()
         now = utcnow()
         with self.db.session() as session:
