@@ -82,6 +82,25 @@ def login(context, url: str, user: tuple[str, str]):
     return page
 
 
+def click_as_script(page, url: str, elem_id: str, session_hash: str) -> dict:
+    """Trigger the click handler of the component `elem_id` through Gradio's queue API, as a
+    script running in this page's session could, whether or not the page shows the component;
+    returns the handler's completion message."""
+    config = page.request.get(url + "config").json()
+    button = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    fn_index = next(d["id"] for d in config["dependencies"] if [button, "click"] in d["targets"])
+    joined = page.request.post(
+        url + "gradio_api/queue/join",
+        data=json.dumps({"data": [], "fn_index": fn_index, "session_hash": session_hash, "trigger_id": button}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert joined.ok, joined.text()
+    stream = page.request.get(url + f"gradio_api/queue/data?session_hash={session_hash}", timeout=30_000).text()
+    done = [json.loads(line[6:]) for line in stream.splitlines() if '"process_completed"' in line]
+    assert done, stream
+    return done[0]
+
+
 def corpus_tree(settings: Settings) -> list[str]:
     return sorted(p.relative_to(settings.corpus_dir).as_posix() for p in settings.corpus_dir.rglob("*") if p.is_file())
 
@@ -122,20 +141,10 @@ def test_reader_sees_no_beheer_tab_and_cannot_call_its_handlers(context, app_url
     assert page.locator("table.documenten").count() == 0  # the document list never reached this page
 
     # Call the re-index handler directly, as a script in the reader's session could.
-    config = page.request.get(app_url + "config").json()
-    button = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "beheer-indexeer")
-    fn_index = next(d["id"] for d in config["dependencies"] if [button, "click"] in d["targets"])
     version = json.loads((settings.index_dir / "current.json").read_text("utf-8"))["version"]
-    joined = page.request.post(
-        app_url + "gradio_api/queue/join",
-        data=json.dumps({"data": [], "fn_index": fn_index, "session_hash": "lezer01", "trigger_id": button}),
-        headers={"Content-Type": "application/json"},
-    )
-    assert joined.ok, joined.text()
-    stream = page.request.get(app_url + "gradio_api/queue/data?session_hash=lezer01", timeout=30_000).text()
-    done = [json.loads(line[6:]) for line in stream.splitlines() if '"process_completed"' in line]
-    assert done and done[0]["success"] is False
-    assert done[0]["output"]["error"] == "Alleen beheerders mogen documenten beheren."
+    done = click_as_script(page, app_url, "beheer-indexeer", "lezer01")
+    assert done["success"] is False
+    assert done["output"]["error"] == "Alleen beheerders mogen documenten beheren."
     assert json.loads((settings.index_dir / "current.json").read_text("utf-8"))["version"] == version
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from tests.test_admin_browser import (  # noqa: F401 (module fixtures: a login a
     ANSWER_TIMEOUT,
     READER,
     app_url,
+    click_as_script,
     context,
     expect,
     login,
@@ -83,16 +83,6 @@ def test_refused_and_thumbs_down_from_the_chat_show_in_kennishiaten_and_the_csv(
 
 def test_a_reader_cannot_call_the_kennishiaten_export(context, app_url: str, settings: Settings) -> None:  # noqa: F811
     page = login(context, app_url, READER)
-    config = page.request.get(app_url + "config").json()
-    button = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "kh-export")
-    fn_index = next(d["id"] for d in config["dependencies"] if [button, "click"] in d["targets"])
-    joined = page.request.post(
-        app_url + "gradio_api/queue/join",
-        data=json.dumps({"data": [], "fn_index": fn_index, "session_hash": "lezer02", "trigger_id": button}),
-        headers={"Content-Type": "application/json"},
-    )
-    assert joined.ok, joined.text()
-    stream = page.request.get(app_url + "gradio_api/queue/data?session_hash=lezer02", timeout=30_000).text()
-    done = [json.loads(line[6:]) for line in stream.splitlines() if '"process_completed"' in line]
-    assert done and done[0]["success"] is False
-    assert done[0]["output"]["error"] == "Alleen beheerders kunnen de kennishiaten zien."
+    done = click_as_script(page, app_url, "kh-export", "lezer02")
+    assert done["success"] is False
+    assert done["output"]["error"] == "Alleen beheerders kunnen de kennishiaten zien."
